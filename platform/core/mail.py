@@ -1,0 +1,49 @@
+"""E-mail goes through Celery: a request never waits for an SMTP server.
+
+``CeleryEmailBackend`` turns each message into plain data and queues it once the surrounding
+transaction commits; the ``deliver_email`` task rebuilds it and hands it to the backend named by
+``EMAIL_DELIVERY_BACKEND`` (SMTP in production, files under ``var/mail`` by default).
+"""
+
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+
+
+def message_to_data(message: EmailMessage) -> dict:
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [
+            [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
+        ],
+    }
+
+
+def message_from_data(data: dict) -> EmailMultiAlternatives:
+    fields = dict(data)
+    alternatives = [tuple(pair) for pair in fields.pop("alternatives")]
+    return EmailMultiAlternatives(alternatives=alternatives, **fields)
+
+
+def deliver_now(data: dict) -> int:
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND)
+    return connection.send_messages([message_from_data(data)])
+
+
+class CeleryEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        from core.tasks import deliver_email
+
+        for message in email_messages:
+            transaction.on_commit(partial(deliver_email.delay, message_to_data(message)))
+        return len(email_messages)

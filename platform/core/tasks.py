@@ -1,0 +1,16 @@
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from core.mail import deliver_now
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def deliver_email(message: dict) -> int:
+    return deliver_now(message)
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
