@@ -1,10 +1,11 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from core.api import ModelSerializer
 from members.models import User
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(ModelSerializer):
     """The signed-in member's own account; it is the only place their e-mail is serialised."""
 
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
