@@ -151,3 +151,11 @@ def test_members_manage_their_addresses(client, member):
     client.post(reverse("account_email"), {"action_add": "", "email": "second@example.org"})
     assert EmailAddress.objects.filter(user=member, email="second@example.org").exists()
     assert mail.outbox[-1].to == ["second@example.org"]
+
+
+def test_sign_ups_from_one_address_are_rate_limited(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"}
+    responses = [sign_up(client, email=f"person{n}@example.org") for n in range(3)]
+    assert [response.status_code for response in responses] == [302, 302, 429]
+    assert "Too many attempts" in responses[-1].content.decode()
+    assert User.objects.count() == 2

@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
-from tests.members.factories import PASSWORD
+from tests.members.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,37 @@ def test_members_who_are_not_staff_cannot_open_the_admin(client, member):
     client.force_login(member)
     assert client.get("/admin/login/").status_code == 403
     assert client.get("/admin/").status_code == 302
+
+
+def with_authenticator(user):
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),  # sent to the site's log-in
+        ("member", 302),  # not staff: sent to the admin log-in, which refuses them
+        ("moderator", 403),  # staff, but no permission on members
+        ("administrator", 200),
+    ],
+)
+def test_who_may_list_members_in_the_admin(client, role, expected):
+    users = {
+        "member": lambda: UserFactory(),
+        "moderator": lambda: with_authenticator(UserFactory(is_staff=True)),
+        "administrator": lambda: with_authenticator(UserFactory(is_staff=True, is_superuser=True)),
+    }
+    if role in users:
+        client.force_login(users[role]())
+    assert client.get("/admin/members/user/").status_code == expected
+
+
+def test_the_admin_member_list_never_shows_passwords(client):
+    admin = with_authenticator(UserFactory(is_staff=True, is_superuser=True))
+    UserFactory(email="quiet.member@example.org")
+    client.force_login(admin)
+    page = client.get("/admin/members/user/").content.decode()
+    assert "quiet.member@example.org" in page
+    assert "pbkdf2_sha256$" not in page
