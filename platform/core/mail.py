@@ -42,7 +42,7 @@ def deliver_now(data: dict) -> int:
 
 class CeleryEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from core.tasks import deliver_email
+        from core.tasks import deliver_email  # core.tasks imports this module
 
         for message in email_messages:
             transaction.on_commit(partial(deliver_email.delay, message_to_data(message)))
