@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -33,6 +34,13 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+# At least one visible character and no NUL (which PostgreSQL cannot store); written as a pattern so
+# that the API schema states the rule too.
+visible_text = RegexValidator(
+    r"^[^\x00]*[^\s\x00][^\x00]*$", _("Enter at least one visible character.")
+)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A member of KnowBridge. The e-mail address is the login and is never shown to others."""
 
@@ -40,6 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         _("display name"),
         max_length=80,
+        validators=[visible_text],
         help_text=_("How other members see you, e.g. “Li Wei” or “Marie Tremblay”."),
     )
     language = models.CharField(
