@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -18,7 +19,10 @@ api_v1 = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
+    path(  # lazy: in production the static manifest exists only once collectstatic has run
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static_url, str)("img/favicon.svg"), permanent=True),
+    ),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
