@@ -27,6 +27,8 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("organisations/", include("members.organisation_urls")),
+    path("directory/", include("members.directory_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

@@ -1,6 +1,22 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.images import validate_image
+from members import reference
+from members.models import (
+    CityRegion,
+    Country,
+    EngagementType,
+    Language,
+    Membership,
+    Organisation,
+    Profile,
+    ProfileLanguage,
+    Sector,
+    Visibility,
+)
 
 
 class SignupForm(AllauthSignupForm):
@@ -11,3 +27,270 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["display_name", "email", "password1", "password2"]
+
+
+class TagsField(forms.CharField):
+    """Free tags typed as a comma-separated list; Chinese and full-width commas work too."""
+
+    SEPARATORS = ("，", "、", ";", "；")
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        for separator in self.SEPARATORS:
+            text = text.replace(separator, ",")
+        return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(tag) for tag in value)
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > 20:
+            raise forms.ValidationError(_("Twenty tags at most."))
+        if any(len(tag) > 60 for tag in value):
+            raise forms.ValidationError(_("Each tag can be 60 characters long at most."))
+
+
+class IntentsForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["offers_expertise", "seeks_help", "represents_facilitator"]
+        help_texts = {
+            "offers_expertise": _("Share what you know and help SMEs when they ask."),
+            "seeks_help": _("Post help requests for a small or medium enterprise."),
+            "represents_facilitator": _(
+                "A government agency, business association, consulting or law firm, bank…"
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(field) for field in self.Meta.fields):
+            raise forms.ValidationError(_("Choose at least one thing that brings you here."))
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    expertise = TagsField(
+        label=_("Areas of expertise"),
+        required=False,
+        help_text=_("Comma-separated, e.g. cross-border M&A, 供应链, fintech."),
+    )
+    advice_topics = TagsField(
+        label=_("Topics I am willing to advise on"),
+        required=False,
+        help_text=_(
+            "What you would gladly help an SME with, which may differ from your experience."
+        ),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "headline",
+            "bio",
+            "current_role",
+            "employer",
+            "years_experience",
+            "sectors",
+            "canadian_region",
+            "home_regions",
+            "country_of_origin",
+            "years_in_canada",
+            "open_to_requests",
+            "paused",
+            "hours_per_month",
+            "engagement_types",
+            "knowledge_stages",
+            "listing",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 6}),
+            "sectors": forms.CheckboxSelectMultiple,
+            "engagement_types": forms.CheckboxSelectMultiple,
+            "knowledge_stages": forms.CheckboxSelectMultiple,
+            "listing": forms.RadioSelect,
+        }
+        help_texts = {"bio": _("Markdown works: **bold**, *italics*, lists and links.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "expertise", [tag.name for tag in self.instance.expertise.all()]
+            )
+            self.initial.setdefault(
+                "advice_topics", [tag.name for tag in self.instance.advice_topics.all()]
+            )
+        if "home_regions" in self.fields:
+            self.fields["home_regions"].queryset = CityRegion.objects.exclude(country__code="CA")
+            self.fields["home_regions"].help_text = _(
+                "City-regions outside Canada you have ties to."
+            )
+
+
+class OnboardingExpertForm(ProfileForm):
+    class Meta(ProfileForm.Meta):
+        fields = ["headline", "sectors", "canadian_region", "open_to_requests"]
+        labels = {"open_to_requests": _("Invite me to SMEs' help requests")}
+
+
+class OnboardingOrganiserForm(ProfileForm):
+    expertise = None
+    advice_topics = None
+
+    class Meta(ProfileForm.Meta):
+        fields = ["headline", "sectors", "canadian_region"]
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("A JPEG, PNG or WebP image of 5 MB at most; it is cropped to a square."),
+        validators=[validate_image],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+class VisibilityForm(forms.Form):
+    LABELS = {
+        "photo": _("Photo"),
+        "employer": _("Employer"),
+        "country_of_origin": _("Country of origin"),
+        "years_in_canada": _("Years in Canada"),
+        "home_regions": _("Ties to city-regions"),
+        "designations": _("Professional designations"),
+        "links": _("Links"),
+    }
+
+    def __init__(self, *args, profile: Profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in Profile.SENSITIVE_FIELDS:
+            self.fields[field] = forms.ChoiceField(
+                label=self.LABELS[field],
+                choices=Visibility.choices,
+                initial=profile.visibility_of(field),
+            )
+
+
+class SpokenLanguageForm(forms.Form):
+    language = forms.ModelChoiceField(Language.objects.all(), label=_("Language"))
+    level = forms.ChoiceField(choices=ProfileLanguage.Level.choices, label=_("Level"))
+
+
+class CorridorForm(forms.Form):
+    china_region = forms.ModelChoiceField(
+        CityRegion.objects.filter(country__code="CN"), label=_("City-region in China")
+    )
+    canada_region = forms.ModelChoiceField(
+        CityRegion.objects.filter(country__code="CA"), label=_("City-region in Canada")
+    )
+    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector"))
+
+
+class CountryExperienceForm(forms.Form):
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"))
+    years = forms.IntegerField(label=_("Years worked"), min_value=1, max_value=70)
+
+
+class DesignationForm(forms.Form):
+    title = forms.CharField(label=_("Designation"), max_length=80)
+    jurisdiction = forms.CharField(label=_("Jurisdiction"), max_length=80)
+
+
+class LinkForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=60)
+    url = forms.URLField(label=_("Address"), max_length=300, assume_scheme="https")
+
+
+def entries_formset(form_class):
+    return forms.formset_factory(
+        form_class, extra=1, can_delete=True, max_num=20, validate_max=True
+    )
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "category",
+            "description",
+            "sectors",
+            "city_regions",
+            "size",
+            "founded",
+            "website",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "sectors": forms.CheckboxSelectMultiple,
+            "kind": forms.RadioSelect,
+        }
+        help_texts = {
+            "category": _("For facilitators: what kind of public or private body it is."),
+            "description": _("Markdown works: **bold**, *italics*, lists and links."),
+        }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the person to invite"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class SortChoices(models.TextChoices):
+    RELEVANCE = "relevance", _("Relevance")
+    RECENT = "recent", _("Recent activity")
+
+
+class MemberSearchForm(forms.Form):
+    """The directory's filters, read from the query string so that results can be shared."""
+
+    q = forms.CharField(label=_("Keywords"), max_length=200, required=False)
+    sector = forms.MultipleChoiceField(
+        choices=reference.lazy_choices(Sector), required=False, label=_("Sectors")
+    )
+    region = forms.ChoiceField(
+        choices=reference.lazy_choices(CityRegion), required=False, label=_("City-region")
+    )
+    country = forms.ChoiceField(
+        choices=reference.lazy_choices(Country), required=False, label=_("Country of origin")
+    )
+    language = forms.ChoiceField(
+        choices=reference.lazy_choices(Language), required=False, label=_("Language")
+    )
+    engagement = forms.ChoiceField(
+        choices=reference.lazy_choices(EngagementType),
+        required=False,
+        label=_("Engagement type"),
+    )
+    organisation_kind = forms.ChoiceField(
+        choices=[("", _("Any organisation")), *Organisation.Kind.choices],
+        required=False,
+        label=_("Member of"),
+    )
+    available = forms.BooleanField(required=False, label=_("Open to help requests now"))
+    sort = forms.ChoiceField(choices=SortChoices.choices, required=False, label=_("Sort by"))
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        choices=[("", _("Any kind")), *Organisation.Kind.choices], required=False, label=_("Kind")
+    )
+    sector = forms.MultipleChoiceField(
+        choices=reference.lazy_choices(Sector), required=False, label=_("Sectors")
+    )
+    region = forms.ChoiceField(
+        choices=reference.lazy_choices(CityRegion), required=False, label=_("City-region")
+    )
+    sort = forms.ChoiceField(choices=SortChoices.choices, required=False, label=_("Sort by"))

@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import TranslatedName
 
 
 class UserManager(BaseUserManager):
@@ -83,3 +87,458 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name
+
+
+# --- Reference data (admin-editable, seeded by data migrations) ----------------------------------
+
+
+class Sector(TranslatedName):
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class Country(TranslatedName):
+    code = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+
+class CityRegion(TranslatedName):
+    """A city-region such as Toronto, Waterloo Region, the Greater Bay Area or Shanghai."""
+
+    slug = models.SlugField(unique=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="city_regions")
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("city-region")
+        verbose_name_plural = _("city-regions")
+
+
+class Language(TranslatedName):
+    code = models.SlugField(_("code"), unique=True, help_text=_("ISO 639-3, e.g. cmn, yue."))
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class EngagementType(TranslatedName):
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("engagement type")
+        verbose_name_plural = _("engagement types")
+
+
+class KnowledgeStage(TranslatedName):
+    """Market information → business practices → knowledge creation."""
+
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("knowledge stage")
+        verbose_name_plural = _("knowledge stages")
+
+
+class ExpertiseTag(models.Model):
+    """A free tag, stored once per normalised spelling (``key``) as it was first written."""
+
+    name = models.CharField(_("name"), max_length=60)
+    key = models.CharField(max_length=60, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("expertise tag")
+        verbose_name_plural = _("expertise tags")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split()).strip(" ,;.#")
+        self.key = self.normalise(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return " ".join(text.replace("#", " ").split()).strip(" ,;.").casefold()
+
+
+# --- Profiles -------------------------------------------------------------------------------------
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    MEMBERS = "members", _("Signed-in members")
+    PRIVATE = "private", _("Only me")
+
+
+def visibility_field():
+    return models.CharField(max_length=8, choices=Visibility, default=Visibility.MEMBERS)
+
+
+def photo_path(profile, filename: str) -> str:
+    return f"photos/{profile.pk}/{timezone.now():%Y%m%d%H%M%S}.jpg"
+
+
+class Profile(models.Model):
+    class Listing(models.TextChoices):
+        PUBLIC = "public", _("Public: anyone can find and read my profile")
+        MEMBERS = "members", _("Members only: signed-in members can find and read it")
+        HIDDEN = "hidden", _("Hidden from the directory: only members with the link can read it")
+
+    # Fields whose visibility each member chooses; the rest follow the profile's listing.
+    SENSITIVE_FIELDS = (
+        "photo",
+        "employer",
+        "country_of_origin",
+        "years_in_canada",
+        "home_regions",
+        "designations",
+        "links",
+    )
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    offers_expertise = models.BooleanField(_("I offer my expertise"), default=False)
+    seeks_help = models.BooleanField(_("I seek help for an SME"), default=False)
+    represents_facilitator = models.BooleanField(_("I represent a facilitator"), default=False)
+    onboarded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    headline = models.CharField(_("headline"), max_length=140, blank=True)
+    bio = models.TextField(_("about me"), max_length=5000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="profiles", verbose_name=_("sectors")
+    )
+    expertise = models.ManyToManyField(
+        ExpertiseTag, blank=True, related_name="experts", verbose_name=_("areas of expertise")
+    )
+    advice_topics = models.ManyToManyField(
+        ExpertiseTag, blank=True, related_name="advisers", verbose_name=_("advice topics")
+    )
+    languages = models.ManyToManyField(
+        Language, through="ProfileLanguage", blank=True, verbose_name=_("languages")
+    )
+    canadian_region = models.ForeignKey(
+        CityRegion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+        limit_choices_to={"country__code": "CA"},
+        verbose_name=_("city-region in Canada"),
+    )
+    home_regions = models.ManyToManyField(
+        CityRegion, blank=True, related_name="diaspora", verbose_name=_("ties to city-regions")
+    )
+    country_of_origin = models.ForeignKey(
+        Country,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country of origin"),
+    )
+    years_in_canada = models.PositiveSmallIntegerField(
+        _("years in Canada"), null=True, blank=True, validators=[MaxValueValidator(80)]
+    )
+    years_experience = models.PositiveSmallIntegerField(
+        _("years of professional experience"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(70)],
+    )
+    current_role = models.CharField(_("current role"), max_length=120, blank=True)
+    employer = models.CharField(_("employer"), max_length=120, blank=True)
+    hours_per_month = models.PositiveSmallIntegerField(
+        _("hours a month I can give"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+    )
+    open_to_requests = models.BooleanField(_("open to help requests"), default=False)
+    paused = models.BooleanField(
+        _("paused"), default=False, help_text=_("Take a break: no new invitations reach you.")
+    )
+    engagement_types = models.ManyToManyField(
+        EngagementType, blank=True, verbose_name=_("engagement types offered")
+    )
+    knowledge_stages = models.ManyToManyField(
+        KnowledgeStage, blank=True, verbose_name=_("knowledge stages I help with")
+    )
+    listing = models.CharField(
+        _("who can find my profile"), max_length=10, choices=Listing, default=Listing.MEMBERS
+    )
+    # Who sees each sensitive field; real columns, so directory filters can respect them.
+    photo_visibility = visibility_field()
+    employer_visibility = visibility_field()
+    country_of_origin_visibility = visibility_field()
+    years_in_canada_visibility = visibility_field()
+    home_regions_visibility = visibility_field()
+    designations_visibility = visibility_field()
+    links_visibility = visibility_field()
+    last_active_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        indexes = [
+            models.Index(fields=["listing", "-last_active_at"], name="profile_listing_active"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def visibility_of(self, field: str) -> str:
+        return getattr(self, f"{field}_visibility")
+
+    @property
+    def available(self) -> bool:
+        return self.open_to_requests and not self.paused
+
+
+class ProfileLanguage(models.Model):
+    class Level(models.TextChoices):
+        BASIC = "basic", _("Basic")
+        CONVERSATIONAL = "conversational", _("Conversational")
+        PROFESSIONAL = "professional", pgettext_lazy("language level", "Professional")
+        NATIVE = "native", _("Native or bilingual")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="spoken")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("level"), max_length=16, choices=Level, default=Level.PROFESSIONAL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "language"], name="one_level_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.language} ({self.get_level_display()})"
+
+
+class CountryExperience(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="countries_worked")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    years = models.PositiveSmallIntegerField(
+        _("years worked"), validators=[MinValueValidator(1), MaxValueValidator(70)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "country"], name="one_entry_per_country")
+        ]
+
+    def __str__(self):
+        return f"{self.country}: {self.years}"
+
+
+class Designation(models.Model):
+    """A professional designation in a jurisdiction, e.g. P.Eng. in Ontario or CPA in Québec."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="designations")
+    title = models.CharField(_("designation"), max_length=80)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=80)
+
+    def __str__(self):
+        return f"{self.title} ({self.jurisdiction})"
+
+
+class Corridor(models.Model):
+    """A Chinese city-region × a Canadian city-region × a sector a member has worked in."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="corridors")
+    china_region = models.ForeignKey(
+        CityRegion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"country__code": "CN"},
+        verbose_name=_("city-region in China"),
+    )
+    canada_region = models.ForeignKey(
+        CityRegion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"country__code": "CA"},
+        verbose_name=_("city-region in Canada"),
+    )
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "china_region", "canada_region", "sector"],
+                name="one_corridor_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.china_region} ↔ {self.canada_region} · {self.sector}"
+
+
+class ProfileLink(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("label"), max_length=60)
+    url = models.URLField(_("address"), max_length=300)
+
+    def __str__(self):
+        return self.label
+
+
+# --- Organisations --------------------------------------------------------------------------------
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SME = "sme", _("Small or medium enterprise")
+        PUBLIC_FACILITATOR = "public", _("Public facilitator")
+        PRIVATE_FACILITATOR = "private", _("Private facilitator")
+        UNIVERSITY = "university", _("University or research centre")
+
+    class Category(models.TextChoices):
+        GOVERNMENT_AGENCY = "government_agency", _("Government agency")
+        BUSINESS_ASSOCIATION = "business_association", _("Business association")
+        CHAMBER_OF_COMMERCE = "chamber_of_commerce", _("Chamber of commerce")
+        CONSULTING_FIRM = "consulting_firm", _("Consulting firm")
+        LAW_FIRM = "law_firm", _("Law firm")
+        BANK = "bank", _("Bank")
+        ACCOUNTING_FIRM = "accounting_firm", _("Accounting firm")
+
+    PUBLIC_CATEGORIES = {
+        Category.GOVERNMENT_AGENCY,
+        Category.BUSINESS_ASSOCIATION,
+        Category.CHAMBER_OF_COMMERCE,
+    }
+    PRIVATE_CATEGORIES = {
+        Category.CONSULTING_FIRM,
+        Category.LAW_FIRM,
+        Category.BANK,
+        Category.ACCOUNTING_FIRM,
+    }
+
+    class Size(models.TextChoices):
+        MICRO = "1-9", _("1–9 people")
+        SMALL = "10-49", _("10–49 people")
+        MEDIUM = "50-249", _("50–249 people")
+        LARGE = "250+", _("250 people or more")
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(max_length=180, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    category = models.CharField(_("category"), max_length=24, choices=Category, blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="organisations", verbose_name=_("sectors")
+    )
+    city_regions = models.ManyToManyField(
+        CityRegion, blank=True, related_name="organisations", verbose_name=_("city-regions")
+    )
+    size = models.CharField(_("size"), max_length=8, choices=Size, blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    members = models.ManyToManyField(User, through="Membership", related_name="organisations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_active_at = models.DateTimeField(default=timezone.now)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [
+            models.Index(fields=["kind", "-last_active_at"], name="organisation_kind_active")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(founded__isnull=True)
+                | models.Q(founded__gte=1800, founded__lte=2100),
+                name="organisation_founded_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        allowed = {
+            self.Kind.PUBLIC_FACILITATOR: self.PUBLIC_CATEGORIES,
+            self.Kind.PRIVATE_FACILITATOR: self.PRIVATE_CATEGORIES,
+        }.get(self.kind, set())
+        if self.category and self.category not in allowed:
+            raise ValidationError(
+                {"category": _("This category does not fit the kind of organisation.")}
+            )
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=8, choices=Role, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_each")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An owner's invitation, by e-mail, to join an organisation, accepted through a secret link."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(max_length=8, choices=Membership.Role, default=Membership.Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -1,9 +1,39 @@
-"""Changes a member makes to their own account."""
+"""The write side of members: accounts, profiles and organisations."""
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from members.models import User
+from core.images import square_jpeg
+from core.search import segment
+from members import selectors
+from members.models import (
+    Corridor,
+    CountryExperience,
+    Designation,
+    ExpertiseTag,
+    Invitation,
+    Membership,
+    Organisation,
+    Profile,
+    ProfileLanguage,
+    ProfileLink,
+    User,
+    Visibility,
+)
+
+INVITATION_LIFETIME = timedelta(days=14)
 
 
 @transaction.atomic
@@ -27,3 +57,320 @@ def issue_api_token(*, user: User) -> Token:
 @transaction.atomic
 def revoke_api_token(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
+
+
+# --- Profiles -------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "headline",
+    "bio",
+    "canadian_region",
+    "country_of_origin",
+    "years_in_canada",
+    "years_experience",
+    "current_role",
+    "employer",
+    "hours_per_month",
+    "open_to_requests",
+    "paused",
+    "listing",
+)
+PROFILE_RELATIONS = (
+    "sectors",
+    "home_regions",
+    "engagement_types",
+    "knowledge_stages",
+)
+
+
+@transaction.atomic
+def choose_intents(
+    *, profile: Profile, offers_expertise: bool, seeks_help: bool, represents_facilitator: bool
+) -> Profile:
+    if not (offers_expertise or seeks_help or represents_facilitator):
+        raise ValidationError(_("Choose at least one thing that brings you to KnowBridge."))
+    profile.offers_expertise = offers_expertise
+    profile.seeks_help = seeks_help
+    profile.represents_facilitator = represents_facilitator
+    profile.save(update_fields=["offers_expertise", "seeks_help", "represents_facilitator"])
+    return profile
+
+
+@transaction.atomic
+def finish_onboarding(*, profile: Profile) -> Profile:
+    if profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+        profile.save(update_fields=["onboarded_at"])
+    return profile
+
+
+@transaction.atomic
+def update_profile(*, profile: Profile, expertise=None, advice_topics=None, **changes) -> Profile:
+    """Apply the changes a member made to their profile; tags are given as lists of names."""
+    unknown = set(changes) - set(PROFILE_FIELDS) - set(PROFILE_RELATIONS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    for field in PROFILE_FIELDS:
+        if field in changes:
+            setattr(profile, field, changes[field])
+    profile.full_clean(exclude=["user", "photo"])
+    profile.save()
+    for relation in PROFILE_RELATIONS:
+        if relation in changes:
+            getattr(profile, relation).set(changes[relation])
+    if expertise is not None:
+        profile.expertise.set(tags_named(expertise))
+    if advice_topics is not None:
+        profile.advice_topics.set(tags_named(advice_topics))
+    refresh_profile_search_text(profile=profile)
+    return profile
+
+
+def tags_named(names: list[str]) -> list[ExpertiseTag]:
+    """The tags with these names, created when new; spelling variants map to one tag."""
+    tags = {}
+    for name in names:
+        key = ExpertiseTag.normalise(name)
+        if key and key not in tags:
+            tags[key] = ExpertiseTag.objects.filter(key=key).first() or ExpertiseTag.objects.create(
+                name=name
+            )
+    return list(tags.values())
+
+
+@transaction.atomic
+def set_field_visibility(*, profile: Profile, visibility: dict[str, str]) -> Profile:
+    allowed = set(Visibility.values)
+    for field, value in visibility.items():
+        if field not in Profile.SENSITIVE_FIELDS or value not in allowed:
+            raise ValidationError(_("Unknown field or visibility."))
+    for field, value in visibility.items():
+        setattr(profile, f"{field}_visibility", value)
+    profile.save(update_fields=[f"{field}_visibility" for field in visibility])
+    return profile
+
+
+@transaction.atomic
+def set_photo(*, profile: Profile, upload) -> Profile:
+    """Store a validated upload as a square JPEG no larger than PHOTO_SIZE pixels."""
+    old = profile.photo.name
+    profile.photo.save("photo.jpg", ContentFile(square_jpeg(upload)), save=True)
+    if old:
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    return profile
+
+
+@transaction.atomic
+def remove_photo(*, profile: Profile) -> Profile:
+    if profile.photo:
+        old = profile.photo.name
+        profile.photo = ""
+        profile.save(update_fields=["photo"])
+        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    return profile
+
+
+def refresh_profile_search_text(*, profile: Profile) -> None:
+    """What the directory's keyword search looks in: only what every reader may see."""
+    parts = [
+        profile.user.display_name,
+        profile.headline,
+        profile.bio,
+        profile.current_role,
+        *profile.expertise.values_list("name", flat=True),
+        *profile.advice_topics.values_list("name", flat=True),
+        *translated_names(profile.sectors.all()),
+    ]
+    if profile.canadian_region_id:
+        parts += translated_names([profile.canadian_region])
+    Profile.objects.filter(pk=profile.pk).update(search_text=segment(" ".join(filter(None, parts))))
+
+
+def translated_names(items) -> list[str]:
+    return [name for item in items for name in (item.name_en, item.name_fr, item.name_zh_hans)]
+
+
+def record_activity(*, user: User) -> None:
+    Profile.objects.filter(pk=user.pk).update(last_active_at=timezone.now())
+
+
+@transaction.atomic
+def set_spoken_languages(*, profile: Profile, entries: list[tuple]) -> None:
+    """Replace the languages a member speaks with (language, level) pairs."""
+    profile.spoken.all().delete()
+    ProfileLanguage.objects.bulk_create(
+        ProfileLanguage(profile=profile, language=language, level=level)
+        for language, level in dict(entries).items()
+    )
+
+
+@transaction.atomic
+def set_corridors(*, profile: Profile, entries: list[tuple]) -> None:
+    """Replace the corridors with (China city-region, Canada city-region, sector) triples."""
+    profile.corridors.all().delete()
+    Corridor.objects.bulk_create(
+        Corridor(profile=profile, china_region=china, canada_region=canada, sector=sector)
+        for china, canada, sector in dict.fromkeys(entries)
+    )
+
+
+@transaction.atomic
+def set_countries_worked(*, profile: Profile, entries: list[tuple]) -> None:
+    profile.countries_worked.all().delete()
+    CountryExperience.objects.bulk_create(
+        CountryExperience(profile=profile, country=country, years=years)
+        for country, years in dict(entries).items()
+    )
+
+
+@transaction.atomic
+def set_designations(*, profile: Profile, entries: list[tuple[str, str]]) -> None:
+    profile.designations.all().delete()
+    Designation.objects.bulk_create(
+        Designation(profile=profile, title=title.strip(), jurisdiction=jurisdiction.strip())
+        for title, jurisdiction in entries
+    )
+
+
+@transaction.atomic
+def set_links(*, profile: Profile, entries: list[tuple[str, str]]) -> None:
+    profile.links.all().delete()
+    ProfileLink.objects.bulk_create(
+        ProfileLink(profile=profile, label=label.strip(), url=url) for label, url in entries
+    )
+
+
+# --- Organisations --------------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = ("name", "kind", "category", "description", "size", "founded", "website")
+
+
+@transaction.atomic
+def create_organisation(*, creator: User, sectors=(), city_regions=(), **fields) -> Organisation:
+    organisation = Organisation(**fields)
+    organisation.slug = unique_slug(fields["name"])
+    organisation.full_clean()
+    organisation.save()
+    organisation.sectors.set(sectors)
+    organisation.city_regions.set(city_regions)
+    Membership.objects.create(organisation=organisation, user=creator, role=Membership.Role.OWNER)
+    refresh_organisation_search_text(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *, organisation: Organisation, sectors=None, city_regions=None, **fields
+) -> Organisation:
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not organisation fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(organisation, field, value)
+    organisation.full_clean()
+    organisation.save()
+    if sectors is not None:
+        organisation.sectors.set(sectors)
+    if city_regions is not None:
+        organisation.city_regions.set(city_regions)
+    refresh_organisation_search_text(organisation=organisation)
+    return organisation
+
+
+@transaction.atomic
+def set_verified(*, organisation: Organisation, verified: bool, actor: User) -> Organisation:
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only staff can verify organisations."))
+    organisation.verified = verified
+    organisation.save(update_fields=["verified"])
+    return organisation
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:160] or "organisation"
+    slug, number = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def refresh_organisation_search_text(*, organisation: Organisation) -> None:
+    parts = [
+        organisation.name,
+        organisation.description,
+        *translated_names(organisation.sectors.all()),
+        *translated_names(organisation.city_regions.all()),
+    ]
+    Organisation.objects.filter(pk=organisation.pk).update(
+        search_text=segment(" ".join(filter(None, parts)))
+    )
+
+
+@transaction.atomic
+def invite_member(
+    *, organisation: Organisation, email: str, invited_by: User, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    email = email.strip()
+    if organisation.members.filter(emailaddress__email__iexact=email).exists():
+        raise ValidationError(_("This person is already a member."))
+    organisation.invitations.filter(email__iexact=email, accepted_at__isnull=True).delete()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    transaction.on_commit(lambda: send_invitation(invitation, language=invited_by.language))
+    return invitation
+
+
+def send_invitation(invitation: Invitation, *, language: str) -> None:
+    with translation.override(language):
+        context = {"invitation": invitation, "url": invitation_url(invitation)}
+        message = EmailMultiAlternatives(
+            subject=_("[KnowBridge] %(name)s invites you to join %(organisation)s")
+            % {"name": invitation.invited_by, "organisation": invitation.organisation},
+            body=render_to_string("members/email/invitation.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(
+            render_to_string("members/email/invitation.html", context), "text/html"
+        )
+    message.send()
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("members:accept_invitation", args=[invitation.token])
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has expired or was already used."))
+    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor: User) -> None:
+    """Owners remove members; members may leave; an organisation always keeps an owner."""
+    organisation = membership.organisation
+    if actor != membership.user and not selectors.is_owner(organisation, actor):
+        raise PermissionDenied(_("Only owners can remove members."))
+    owners = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
+    if membership.role == Membership.Role.OWNER and owners.count() == 1:
+        raise ValidationError(_("An organisation needs at least one owner."))
+    membership.delete()

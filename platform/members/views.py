@@ -1,13 +1,19 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import check_for_language
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
-from members import selectors, services
+from members import access, directory, forms, selectors, services
+from members.models import Invitation
 
 
 @require_POST
@@ -35,4 +41,394 @@ def api_token(request: HttpRequest) -> HttpResponse:
         request,
         "members/api_token.html",
         {"token": new_token or selectors.api_token_for(request.user), "new_token": new_token},
+    )
+
+
+# --- Dashboard and onboarding ---------------------------------------------------------------------
+
+
+def submitted(request: HttpRequest, *, files: bool = False):
+    """The data a form is bound to: only on POST, even an empty one (``POST or None`` is not)."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
+def own_profile(request: HttpRequest):
+    return access.access_profile(request.user, request.user.pk, for_write=True)
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    if profile.onboarded_at is None:
+        return redirect("members:onboarding")
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "profile": profile,
+            "completeness": selectors.completeness(profile),
+            "organisations": [
+                membership.organisation for membership in profile.user.memberships.all()
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    form = forms.IntentsForm(submitted(request), instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.choose_intents(profile=profile, **form.cleaned_data)
+        return redirect("members:onboarding_details")
+    return render(request, "members/onboarding.html", {"form": form, "step": 1})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_details(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    form_class = (
+        forms.OnboardingExpertForm if profile.offers_expertise else forms.OnboardingOrganiserForm
+    )
+    form = form_class(submitted(request), instance=profile)
+    if request.method == "POST" and form.is_valid():
+        save_profile_form(profile, form)
+        services.finish_onboarding(profile=profile)
+        messages.success(
+            request, _("Welcome to KnowBridge! You can finish your profile at any time.")
+        )
+        if profile.seeks_help or profile.represents_facilitator:
+            return redirect("organisations:create")
+        return redirect("members:dashboard")
+    return render(request, "members/onboarding.html", {"form": form, "step": 2, "profile": profile})
+
+
+def save_profile_form(profile, form) -> None:
+    data = dict(form.cleaned_data)
+    services.update_profile(profile=profile, **data)
+
+
+# --- Profile --------------------------------------------------------------------------------------
+
+
+@require_safe
+def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    profile = access.access_profile(request.user, user_id)
+    return render(
+        request,
+        "members/profile_detail.html",
+        {
+            "profile": profile,
+            "visible": selectors.visible_fields(profile, request.user),
+            "is_own": request.user.pk == profile.pk,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    form = forms.ProfileForm(submitted(request), instance=profile)
+    if request.method == "POST" and form.is_valid():
+        save_profile_form(profile, form)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("members:profile_edit")
+    return render(
+        request,
+        "members/profile_edit.html",
+        {"form": form, "profile": profile, "completeness": selectors.completeness(profile)},
+    )
+
+
+@dataclass(frozen=True)
+class EntriesSection:
+    """A list of small entries on the experience page, edited as a formset."""
+
+    prefix: str
+    title: str
+    form: type
+    save: Callable
+    initial: Callable
+    entry: Callable
+
+
+EXPERIENCE_SECTIONS = (
+    EntriesSection(
+        "languages",
+        gettext_lazy("Languages I speak"),
+        forms.SpokenLanguageForm,
+        services.set_spoken_languages,
+        lambda p: [{"language": s.language, "level": s.level} for s in p.spoken.all()],
+        lambda data: (data["language"], data["level"]),
+    ),
+    EntriesSection(
+        "corridors",
+        gettext_lazy("Corridors I have worked in"),
+        forms.CorridorForm,
+        services.set_corridors,
+        lambda p: [
+            {"china_region": c.china_region, "canada_region": c.canada_region, "sector": c.sector}
+            for c in p.corridors.all()
+        ],
+        lambda data: (data["china_region"], data["canada_region"], data["sector"]),
+    ),
+    EntriesSection(
+        "countries",
+        gettext_lazy("Years worked in each country"),
+        forms.CountryExperienceForm,
+        services.set_countries_worked,
+        lambda p: [{"country": c.country, "years": c.years} for c in p.countries_worked.all()],
+        lambda data: (data["country"], data["years"]),
+    ),
+    EntriesSection(
+        "designations",
+        gettext_lazy("Professional designations"),
+        forms.DesignationForm,
+        services.set_designations,
+        lambda p: [
+            {"title": d.title, "jurisdiction": d.jurisdiction} for d in p.designations.all()
+        ],
+        lambda data: (data["title"], data["jurisdiction"]),
+    ),
+    EntriesSection(
+        "links",
+        gettext_lazy("Links"),
+        forms.LinkForm,
+        services.set_links,
+        lambda p: [{"label": link.label, "url": link.url} for link in p.links.all()],
+        lambda data: (data["label"], data["url"]),
+    ),
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_experience(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    formsets = [
+        (
+            section,
+            forms.entries_formset(section.form)(
+                submitted(request), initial=section.initial(profile), prefix=section.prefix
+            ),
+        )
+        for section in EXPERIENCE_SECTIONS
+    ]
+    if request.method == "POST" and all(formset.is_valid() for _section, formset in formsets):
+        with transaction.atomic():
+            for section, formset in formsets:
+                entries = [
+                    section.entry(form.cleaned_data)
+                    for form in formset
+                    if form.cleaned_data and not form.cleaned_data.get("DELETE")
+                ]
+                section.save(profile=profile, entries=entries)
+        messages.success(request, _("Your experience was saved."))
+        return redirect("members:profile_experience")
+    return render(request, "members/profile_experience.html", {"formsets": formsets})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_photo(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    form = forms.PhotoForm(*submitted(request, files=True))
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        services.remove_photo(profile=profile)
+        messages.success(request, _("Your photo was removed."))
+        return redirect("members:profile_photo")
+    if request.method == "POST" and form.is_valid():
+        services.set_photo(profile=profile, upload=form.cleaned_data["photo"])
+        messages.success(request, _("Your photo was saved."))
+        return redirect("members:profile_photo")
+    return render(request, "members/profile_photo.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_privacy(request: HttpRequest) -> HttpResponse:
+    profile = own_profile(request)
+    form = forms.VisibilityForm(submitted(request), profile=profile)
+    if request.method == "POST" and form.is_valid():
+        services.set_field_visibility(profile=profile, visibility=form.cleaned_data)
+        messages.success(request, _("Your privacy settings were saved."))
+        return redirect("members:profile_privacy")
+    return render(request, "members/profile_privacy.html", {"form": form, "profile": profile})
+
+
+# --- Organisations --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = forms.OrganisationForm(submitted(request))
+    if request.method == "POST" and form.is_valid():
+        organisation = services.create_organisation(creator=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s was created.") % {"name": organisation.name})
+        return redirect("organisations:detail", slug=organisation.slug)
+    return render(request, "members/organisation_form.html", {"form": form})
+
+
+@require_safe
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = access.access_organisation(request.user, slug)
+    is_owner = selectors.is_owner(organisation, request.user)
+    return render(
+        request,
+        "members/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "is_owner": is_owner,
+            "memberships": organisation.memberships.all() if request.user.is_authenticated else [],
+            "invitations": selectors.open_invitations(organisation) if is_owner else [],
+            "invitation_form": forms.InvitationForm() if is_owner else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = access.access_organisation(request.user, slug, for_write=True)
+    form = forms.OrganisationForm(submitted(request), instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation(organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("Your changes were saved."))
+        return redirect("organisations:detail", slug=organisation.slug)
+    return render(
+        request, "members/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_POST
+def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = access.access_organisation(request.user, slug, for_write=True)
+    form = forms.InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_member(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+    if form.errors:
+        return render(
+            request,
+            "members/organisation_detail.html",
+            {
+                "organisation": organisation,
+                "is_owner": True,
+                "memberships": organisation.memberships.all(),
+                "invitations": selectors.open_invitations(organisation),
+                "invitation_form": form,
+            },
+            status=400,
+        )
+    messages.success(
+        request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+    )
+    return redirect("organisations:detail", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def organisation_remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = access.access_organisation(request.user, slug)
+    membership = access.access_membership(request.user, organisation, membership_id)
+    try:
+        services.remove_member(membership=membership, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.user})
+    return redirect("organisations:detail", slug=organisation.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    error = None
+    if request.method == "POST":
+        try:
+            services.accept_invitation(invitation=invitation, user=request.user)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(
+                request, _("You joined %(name)s.") % {"name": invitation.organisation.name}
+            )
+            return redirect("organisations:detail", slug=invitation.organisation.slug)
+    return render(
+        request,
+        "members/accept_invitation.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- Directory ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def facet_options(form, name: str, counts: dict) -> list[Option]:
+    """The choices of filter ``name`` with how many results each would give; empty ones hidden."""
+    selected = form.data.getlist(name)
+    return [
+        Option(value, label, counts.get(value, 0), value in selected)
+        for value, label in form.fields[name].choices
+        if counts.get(value) or value in selected
+    ]
+
+
+def directory_page(request, form, results, template: str, facet_names: tuple[str, ...]):
+    counts = {facet.name: facet.counts for facet in results.facets}
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": results.page,
+            "options": {name: facet_options(form, name, counts[name]) for name in facet_names},
+            "available_count": counts.get("available", {}).get(True, 0),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def member_directory(request: HttpRequest) -> HttpResponse:
+    form = forms.MemberSearchForm(request.GET)
+    form.is_valid()
+    results = directory.find_members(
+        request.user, form.cleaned_data, cursor=request.GET.get("cursor")
+    )
+    facet_names = ("sector", "region", "country", "language", "engagement")
+    return directory_page(request, form, results, "members/directory.html", facet_names)
+
+
+@require_safe
+def organisation_directory(request: HttpRequest) -> HttpResponse:
+    form = forms.OrganisationSearchForm(request.GET)
+    form.is_valid()
+    results = directory.find_organisations(form.cleaned_data, cursor=request.GET.get("cursor"))
+    return directory_page(
+        request, form, results, "members/organisation_directory.html", ("kind", "sector")
     )

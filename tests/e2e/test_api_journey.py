@@ -2,18 +2,20 @@
 
 from playwright.sync_api import expect
 
+from members.services import finish_onboarding
 from tests.members.factories import PASSWORD, UserFactory
 
 
 def test_member_creates_a_token_and_reads_the_api_docs(journey, transactional_db):
     member = UserFactory(display_name="Rahul Verma")
+    finish_onboarding(profile=member.profile)
     page = journey.goto("/accounts/login/")
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill(PASSWORD)
     journey.step("login")
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_text("Welcome back, Rahul Verma.")).to_be_visible()
-    journey.step("welcome")
+    expect(page.get_by_role("heading", name="Welcome, Rahul Verma")).to_be_visible()
+    journey.step("dashboard")
 
     page.get_by_role("navigation", name="Account").locator("summary").click()
     page.get_by_role("link", name="API token").click()

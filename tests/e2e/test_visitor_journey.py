@@ -59,7 +59,9 @@ def test_visitor_signs_up_confirms_logs_in_reads_chinese_and_logs_out(journey, m
     field(page, "Password").fill(PASSWORD)
     journey.step("login")
     page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(journey.url("/"))
+    expect(heading(page)).to_have_text("What brings you to KnowBridge?")
+    journey.step("onboarding")
+    journey.goto("/")
     expect(page.get_by_text(f"Welcome back, {DISPLAY_NAME}.")).to_be_visible()
     journey.step("welcome")
 

@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from members.models import User
+from members.models import CityRegion, Country, Membership, Organisation, Sector, User
 
 PASSWORD = "correct-horse-battery-staple"
 PASSWORD_HASH = make_password(PASSWORD)  # hashed once: hashing per member would dominate the suite
@@ -25,3 +25,55 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=self, email=self.email, primary=True, verified=extracted is not False
             )
             self.save()
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"test-sector-{n}")
+    name_en = factory.Sequence(lambda n: f"Test sector {n}")
+    name_fr = factory.Sequence(lambda n: f"Secteur d'essai {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试行业{n}")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = "CA"
+    name_en = "Canada"
+    name_fr = "Canada"
+    name_zh_hans = "加拿大"
+
+
+class CityRegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CityRegion
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"test-region-{n}")
+    country = factory.SubFactory(CountryFactory)
+    name_en = factory.Sequence(lambda n: f"Test region {n}")
+    name_fr = factory.Sequence(lambda n: f"Région d'essai {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试地区{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Maple Harbour Trading {n}")
+    slug = factory.Sequence(lambda n: f"maple-harbour-trading-{n}")
+    kind = Organisation.Kind.SME
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER

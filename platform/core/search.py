@@ -1,0 +1,216 @@
+"""Full-text search in English, French and Chinese.
+
+A searchable model stores `segment(...)` of its text in a `search_text` column. On PostgreSQL a
+migration adds `AddSearchVector(table)`: a generated tsvector column with a GIN index, invisible to
+the ORM. Other databases fall back to matching whole tokens in `search_text`.
+"""
+
+import functools
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+import warnings
+from pathlib import Path
+
+from django.db import connections, models, router
+from django.db.migrations.operations.base import Operation
+from django.db.models import BooleanField, Expression, FloatField, Func, TextField, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains
+
+SEARCH_VECTOR_COLUMN = "search_vector"
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+# A run of Chinese characters, or a run of other letters and digits (underscore splits words).
+_TOKEN = re.compile(rf"(?P<han>[{_HAN}]+)|[^\W_{_HAN}]+")
+_WORD = re.compile(rf"[^\W_{_HAN}]+")
+
+
+# --- Tokenising --------------------------------------------------------------------------------
+
+
+def segment(text: str) -> str:
+    """Casefolded, space-separated search tokens; Chinese cut into words (and sub-words) by jieba.
+
+    Accented words are also emitted without their accents, so "Montréal" is found by "montreal".
+    """
+    tokens = []
+    for match in _TOKEN.finditer(unicodedata.normalize("NFC", text.casefold())):
+        word = match.group()
+        if match["han"]:
+            tokens.extend(_jieba().cut_for_search(word))
+        else:
+            tokens.append(word)
+            tokens.extend(_WORD.findall(_strip_accents(word)))
+    return " ".join(dict.fromkeys(tokens))
+
+
+# Ligatures that Unicode does not decompose but French writers often type out: cœur, coeur.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+def _strip_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare)
+
+
+@functools.cache
+def _jieba():
+    with warnings.catch_warnings():
+        # jieba 0.42's sources have invalid escape sequences, reported when they are compiled.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import jieba  # importing takes ~0.25 s and loading the dictionary ~0.5 s
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = _jieba_cache_dir()
+    jieba.initialize()
+    return jieba
+
+
+def _jieba_cache_dir() -> str:
+    # jieba caches its dictionary in the temp dir; a directory of our own keeps other users of a
+    # shared /tmp from planting a cache file we would load.
+    path = Path(tempfile.gettempdir()) / f"knowbridge-jieba-{os.getuid()}"
+    path.mkdir(mode=0o700, exist_ok=True)
+    if path.is_symlink() or path.stat().st_uid != os.getuid():
+        return tempfile.mkdtemp(prefix="knowbridge-jieba-")
+    return str(path)
+
+
+# --- Schema ------------------------------------------------------------------------------------
+
+
+class AddSearchVector(Operation):
+    """On PostgreSQL, add a generated `search_vector` tsvector column and its GIN index to a table.
+
+    Other databases need nothing. The model state is unchanged: the ORM never sees the column.
+    Note that PostgreSQL refuses to alter the source column's type while the vector depends on it.
+    """
+
+    reversible = True
+
+    def __init__(self, table: str, source_column: str = "search_text"):
+        self.table = table
+        self.source_column = source_column
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.table}_search_gin"
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if not self._applies_to(app_label, schema_editor):
+            return
+        quote = schema_editor.quote_name
+        schema_editor.execute(
+            f"ALTER TABLE {quote(self.table)} ADD COLUMN {quote(SEARCH_VECTOR_COLUMN)} tsvector "
+            f"GENERATED ALWAYS AS "
+            f"(to_tsvector('simple'::regconfig, coalesce({quote(self.source_column)}, ''))) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {quote(self.index_name)} ON {quote(self.table)} "
+            f"USING gin ({quote(SEARCH_VECTOR_COLUMN)})"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if not self._applies_to(app_label, schema_editor):
+            return
+        quote = schema_editor.quote_name
+        # The index goes with its column.
+        schema_editor.execute(
+            f"ALTER TABLE {quote(self.table)} DROP COLUMN IF EXISTS {quote(SEARCH_VECTOR_COLUMN)}"
+        )
+
+    def _applies_to(self, app_label, schema_editor) -> bool:
+        connection = schema_editor.connection
+        return connection.vendor == "postgresql" and router.allow_migrate(
+            connection.alias, app_label
+        )
+
+    def describe(self):
+        return f"Add a full-text search vector and GIN index to {self.table} (PostgreSQL only)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.table}_search_vector"
+
+
+# --- Querying ----------------------------------------------------------------------------------
+
+
+def search(queryset, query: str, *, text_field: str = "search_text"):
+    """Rows whose search text holds every word of `query`, accents optional.
+
+    A query without words (empty, or only punctuation) returns the queryset unchanged.
+    PostgreSQL reads the generated `search_vector`; other databases read `text_field`.
+    """
+    tokens = _query_tokens(query)
+    if not tokens:
+        return queryset
+    if _is_postgresql(queryset):
+        return queryset.filter(_Matches(_SearchVector(), _PlainTsQuery(Value(" ".join(tokens)))))
+    # Pad with spaces so " token " only matches whole tokens, as a tsquery lexeme would.
+    padded = Concat(Value(" "), text_field, Value(" "), output_field=TextField())
+    return queryset.filter(*(Contains(padded, f" {token} ") for token in tokens))
+
+
+def rank(queryset, query: str):
+    """Annotate `search_rank` (ts_rank on PostgreSQL, 0.0 elsewhere) to order `search()` results.
+
+    Stored text keeps each word once, so there are no word counts to rank by: the rank is divided
+    by the log of the text's length, and a match in a short text (a title) comes first.
+    Ranking costs time per matching row: bound the candidate set when the terms are common.
+    """
+    tokens = _query_tokens(query)
+    if not tokens or not _is_postgresql(queryset):
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    tsquery = _PlainTsQuery(Value(" ".join(tokens)))
+    return queryset.annotate(
+        search_rank=Func(
+            _SearchVector(), tsquery, Value(1), function="ts_rank", output_field=FloatField()
+        )
+    )
+
+
+def _query_tokens(query: str) -> list[str]:
+    # Stored text holds every word both as written and without accents; searching for the
+    # unaccented form alone finds "Montréal" and "Montreal" whichever way the query is typed.
+    return segment(_strip_accents(query.casefold())).split()
+
+
+def _is_postgresql(queryset) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+class _SearchVector(Expression):
+    """The generated column of the queryset's own table (by its alias, so subqueries work too)."""
+
+    def __init__(self, alias: str | None = None):
+        super().__init__(output_field=models.Field())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return _SearchVector(query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return _SearchVector(change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        column = connection.ops.quote_name(SEARCH_VECTOR_COLUMN)
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
+
+
+class _PlainTsQuery(Func):
+    # plainto_tsquery ignores tsquery syntax (& | ! : * ' ...) and ANDs the words it finds.
+    template = "plainto_tsquery('simple'::regconfig, %(expressions)s)"
+
+
+class _Matches(Func):
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()

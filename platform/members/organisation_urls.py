@@ -1,0 +1,17 @@
+from django.urls import path
+
+from members import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("new/", views.organisation_create, name="create"),
+    path("<str:slug>/", views.organisation_detail, name="detail"),
+    path("<str:slug>/edit/", views.organisation_edit, name="edit"),
+    path("<str:slug>/invite/", views.organisation_invite, name="invite"),
+    path(
+        "<str:slug>/members/<int:membership_id>/remove/",
+        views.organisation_remove_member,
+        name="remove_member",
+    ),
+]

@@ -1,0 +1,251 @@
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection, models
+from django.db.migrations.state import ProjectState
+from django.db.migrations.writer import OperationWriter
+from django.test.utils import isolate_apps
+
+from core.search import AddSearchVector, rank, search, segment
+
+POSTGRESQL = connection.vendor == "postgresql"
+TABLE = "core_searchtest_document"
+
+DOCUMENTS = {
+    "toronto": "Finding a job in Toronto's fintech scene",
+    "accented": "Louer un appartement à Montréal en hiver",
+    "unaccented": "Trouver un medecin a Montreal",
+    "chinese": "多伦多的金融科技创业公司",
+    "guide": "Montréal: a Montreal guide",
+}
+
+
+@contextmanager
+def throwaway_table(table):
+    """A table for an isolated model, with the search vector added the way a migration would."""
+    with isolate_apps("core"):
+
+        class Document(models.Model):
+            key = models.CharField(max_length=20)
+            search_text = models.TextField()
+
+            class Meta:
+                app_label = "core"
+                db_table = table
+
+            def __str__(self):
+                return self.key
+
+    operation = AddSearchVector(table)
+    with connection.schema_editor() as editor:
+        editor.create_model(Document)
+        operation.database_forwards("core", editor, ProjectState(), ProjectState())
+    try:
+        yield Document
+    finally:
+        with connection.schema_editor() as editor:
+            operation.database_backwards("core", editor, ProjectState(), ProjectState())
+            editor.delete_model(Document)
+
+
+@pytest.fixture(scope="module")
+def document_model(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), throwaway_table(TABLE) as Document:  # noqa: N806
+        Document.objects.bulk_create(
+            Document(key=key, search_text=segment(text)) for key, text in DOCUMENTS.items()
+        )
+        yield Document
+
+
+@pytest.fixture
+def documents(document_model, db):
+    return document_model.objects.all()
+
+
+def found(queryset, query):
+    return set(search(queryset, query).values_list("key", flat=True))
+
+
+# --- segment ------------------------------------------------------------------------------------
+
+
+def test_segment_splits_latin_text_on_non_word_characters_and_casefolds():
+    assert segment("Finding a JOB — in Toronto's fin-tech_scene!") == (
+        "finding a job in toronto s fin tech scene"
+    )
+
+
+def test_segment_keeps_accents_and_adds_the_unaccented_form():
+    assert segment("Montréal, l'Université, cœur") == (
+        "montréal montreal l université universite cœur coeur"
+    )
+    decomposed = "Montre\u0301al"
+    assert segment(decomposed) == "montréal montreal"
+
+
+def test_segment_cuts_chinese_into_words_and_sub_words():
+    tokens = segment("多伦多的金融科技创业公司").split()
+    assert {"多伦多", "多伦", "金融", "科技", "创业", "公司"} <= set(tokens)
+    assert segment("Toronto多伦多") == "toronto 多伦 多伦多"
+
+
+def test_segment_removes_duplicates_keeping_the_first():
+    assert segment("Café café CAFE") == "café cafe"
+
+
+def test_segment_of_blank_or_punctuation_is_empty():
+    assert segment("") == ""
+    assert segment("  & | ! ( ) : * ' \\ <-> ，。") == ""
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def test_finds_english_words_in_any_case(documents):
+    assert found(documents, "JOB toronto") == {"toronto"}
+    assert found(documents, "Fintech") == {"toronto"}
+
+
+def test_finds_french_with_or_without_accents(documents):
+    everywhere = {"accented", "unaccented", "guide"}
+    assert found(documents, "montreal") == everywhere
+    assert found(documents, "Montréal") == everywhere
+    assert found(documents, "médecin") == {"unaccented"}
+    assert found(documents, "appartement hiver") == {"accented"}
+
+
+def test_finds_chinese_by_words_inside_the_sentence(documents):
+    assert found(documents, "金融科技") == {"chinese"}
+    assert found(documents, "多伦多") == {"chinese"}
+    assert found(documents, "多伦") == {"chinese"}
+    assert found(documents, "创业公司") == {"chinese"}
+    assert found(documents, "北京") == set()
+
+
+def test_every_word_must_match(documents):
+    assert found(documents, "toronto montreal") == set()
+    assert found(documents, "fintech cuisine") == set()
+
+
+def test_matches_whole_words_only(documents):
+    assert found(documents, "mont") == set()
+    assert found(documents, "job") == {"toronto"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fintech & | ! ( ) : * '",
+        "!fintech",
+        "'fintech'",
+        "fintech:*",
+        "(fintech)",
+        "fintech <-> \\",
+        "fintech';--",
+    ],
+)
+def test_query_syntax_characters_are_plain_text(documents, query):
+    assert found(documents, query) == {"toronto"}
+
+
+def test_or_operator_in_a_query_is_not_an_or(documents):
+    assert found(documents, "toronto | montreal") == set()
+
+
+@pytest.mark.parametrize("query", ["", "   ", "& | ! ( ) : * '"])
+def test_a_query_without_words_filters_nothing(documents, query):
+    assert search(documents, query) is documents
+    assert documents.count() == len(DOCUMENTS)
+
+
+def test_search_composes_with_other_filters_and_subqueries(document_model, db):
+    Document = document_model  # noqa: N806
+    matches = search(Document.objects.all(), "montreal")
+    assert set(matches.exclude(key="guide").values_list("key", flat=True)) == {
+        "accented",
+        "unaccented",
+    }
+    nested = Document.objects.filter(pk__in=search(Document.objects.all(), "toronto"))
+    assert set(nested.values_list("key", flat=True)) == {"toronto"}
+
+
+def test_rank_orders_results_on_postgresql_and_is_zero_elsewhere(documents):
+    ranked = rank(search(documents, "montreal"), "montreal").order_by("-search_rank", "key")
+    rows = list(ranked.values_list("key", "search_rank"))
+    assert {key for key, _ in rows} == {"accented", "unaccented", "guide"}
+    if POSTGRESQL:  # every word is stored once: the shorter the text, the higher the rank
+        assert [key for key, _ in rows] == ["guide", "unaccented", "accented"]
+        assert rows[0][1] > rows[1][1] > rows[2][1] > 0
+    else:
+        assert all(score == 0.0 for _, score in rows)
+
+
+def test_rank_of_a_query_without_words_is_zero(documents):
+    assert set(rank(documents, "!").values_list("search_rank", flat=True)) == {0.0}
+
+
+# --- the database's own path --------------------------------------------------------------------
+
+
+def test_each_database_uses_its_own_path(documents):
+    sql = str(search(documents, "montreal").query)
+    if POSTGRESQL:
+        assert f'"{TABLE}"."search_vector" @@ plainto_tsquery' in sql
+    else:
+        assert "search_vector" not in sql
+        assert "LIKE" in sql
+
+
+def test_generated_column_and_gin_index_exist_only_on_postgresql(documents):
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, TABLE)}
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    if POSTGRESQL:
+        assert "search_vector" in columns
+        assert constraints[f"{TABLE}_search_gin"]["type"] == "gin"
+        assert constraints[f"{TABLE}_search_gin"]["columns"] == ["search_vector"]
+    else:
+        assert "search_vector" not in columns
+        assert f"{TABLE}_search_gin" not in constraints
+
+
+def test_postgresql_answers_from_the_gin_index_and_others_scan(documents):
+    if POSTGRESQL:
+        # A five-row table is otherwise read whole, index or not.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        assert f"{TABLE}_search_gin" in search(documents, "多伦多").explain()
+    else:
+        assert "SCAN" in search(documents, "多伦多").explain()
+
+
+def test_operation_is_reversible(django_db_setup, django_db_blocker):
+    table = "core_searchtest_reversible"
+    operation = AddSearchVector(table)
+
+    def columns():
+        with connection.cursor() as cursor:
+            return {c.name for c in connection.introspection.get_table_description(cursor, table)}
+
+    with django_db_blocker.unblock(), throwaway_table(table):
+        assert ("search_vector" in columns()) is POSTGRESQL
+        with connection.schema_editor() as editor:
+            operation.database_backwards("core", editor, ProjectState(), ProjectState())
+        assert "search_vector" not in columns()
+        with connection.schema_editor() as editor:
+            operation.database_forwards("core", editor, ProjectState(), ProjectState())
+        assert ("search_vector" in columns()) is POSTGRESQL
+
+
+def test_operation_leaves_the_model_state_alone_and_serialises():
+    operation = AddSearchVector("forums_post", source_column="body_search")
+    state = ProjectState()
+    operation.state_forwards("forums", state)
+    assert state.models == {}
+    assert operation.reversible
+    assert "forums_post" in operation.describe()
+    assert operation.migration_name_fragment == "forums_post_search_vector"
+    source, imports = OperationWriter(operation, indentation=0).serialize()
+    assert "core.search.AddSearchVector(" in source
+    assert "source_column='body_search'" in source
+    assert "import core.search" in imports
