@@ -8,7 +8,6 @@ from members import services
 from members.models import Invitation, Membership, Organisation
 from tests.members.factories import (
     MembershipFactory,
-    OrganisationFactory,
     SectorFactory,
     UserFactory,
 )
@@ -134,7 +133,9 @@ def test_only_staff_set_the_verified_badge(client, organisation, member):
     assert not organisation.verified
     with pytest.raises(services.PermissionDenied):
         services.set_verified(organisation=organisation, verified=True, actor=member)
-    services.set_verified(organisation=organisation, verified=True, actor=UserFactory(is_staff=True))
+    services.set_verified(
+        organisation=organisation, verified=True, actor=UserFactory(is_staff=True)
+    )
     organisation.refresh_from_db()
     assert organisation.verified
 
