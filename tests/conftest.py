@@ -1,3 +1,4 @@
+import importlib
 import os
 import socket
 import threading
@@ -6,6 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.apps import apps
 from django.core.cache import cache
 
 from tests.members.factories import UserFactory
@@ -29,6 +31,18 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def _migration(name: str):
+    return importlib.import_module(f"members.migrations.{name}")
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A transactional database with what the data migrations seed (groups, reference data),
+    which the flush after every transactional test removes."""
+    _migration("0002_staff_groups").create_staff_groups(apps, None)
+    _migration("0004_reference_data").seed_reference_data(apps, None)
 
 
 @pytest.fixture

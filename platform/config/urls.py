@@ -38,3 +38,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCHMARK:  # the baseline of make bench: a view that costs exactly one query
+    urlpatterns.append(path("bench/one-query/", core_views.one_query, name="bench-one-query"))

@@ -1,3 +1,4 @@
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -26,3 +27,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,
     )
+
+
+@never_cache
+@require_safe
+def one_query(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline (mounted only when settings.BENCHMARK): one trivial query."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (value,) = cursor.fetchone()
+    return HttpResponse(f"{value}\n", content_type="text/plain")

@@ -23,6 +23,14 @@ def access_profile(viewer, user_id: int, *, for_write: bool = False) -> Profile:
     return profile
 
 
+def access_own_profile(viewer, *parts) -> Profile:
+    """The signed-in member's own profile, with the related ``parts`` a page needs."""
+    profile = selectors.own_profile(viewer.pk, *parts) if viewer.is_authenticated else None
+    if profile is None:
+        raise Http404
+    return profile
+
+
 def access_organisation(viewer, slug: str, *, for_write: bool = False) -> Organisation:
     organisation = selectors.organisation_for_page(slug)
     if organisation is None:

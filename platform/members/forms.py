@@ -124,11 +124,17 @@ class ProfileForm(forms.ModelForm):
             self.initial.setdefault(
                 "advice_topics", [tag.name for tag in self.instance.advice_topics.all()]
             )
+        for name in ("sectors", "country_of_origin", "engagement_types", "knowledge_stages"):
+            if name in self.fields:
+                reference.cache_choices(self, name)
+        if "canadian_region" in self.fields:
+            reference.cache_choices(self, "canadian_region", country="CA")
         if "home_regions" in self.fields:
             self.fields["home_regions"].queryset = CityRegion.objects.exclude(country__code="CA")
             self.fields["home_regions"].help_text = _(
                 "City-regions outside Canada you have ties to."
             )
+            reference.cache_choices(self, "home_regions", outside_country="CA")
 
 
 class OnboardingExpertForm(ProfileForm):
@@ -176,22 +182,26 @@ class VisibilityForm(forms.Form):
 
 
 class SpokenLanguageForm(forms.Form):
-    language = forms.ModelChoiceField(Language.objects.all(), label=_("Language"))
+    language = reference.ReferenceChoiceField(Language.objects.all(), label=_("Language"))
     level = forms.ChoiceField(choices=ProfileLanguage.Level.choices, label=_("Level"))
 
 
 class CorridorForm(forms.Form):
-    china_region = forms.ModelChoiceField(
-        CityRegion.objects.filter(country__code="CN"), label=_("City-region in China")
+    china_region = reference.ReferenceChoiceField(
+        CityRegion.objects.filter(country__code="CN"),
+        country="CN",
+        label=_("City-region in China"),
     )
-    canada_region = forms.ModelChoiceField(
-        CityRegion.objects.filter(country__code="CA"), label=_("City-region in Canada")
+    canada_region = reference.ReferenceChoiceField(
+        CityRegion.objects.filter(country__code="CA"),
+        country="CA",
+        label=_("City-region in Canada"),
     )
-    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector"))
+    sector = reference.ReferenceChoiceField(Sector.objects.all(), label=_("Sector"))
 
 
 class CountryExperienceForm(forms.Form):
-    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"))
+    country = reference.ReferenceChoiceField(Country.objects.all(), label=_("Country"))
     years = forms.IntegerField(label=_("Years worked"), min_value=1, max_value=70)
 
 
@@ -257,19 +267,19 @@ class MemberSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Keywords"), max_length=200, required=False)
     sector = forms.MultipleChoiceField(
-        choices=reference.lazy_choices(Sector), required=False, label=_("Sectors")
+        choices=reference.key_choices(Sector), required=False, label=_("Sectors")
     )
     region = forms.ChoiceField(
-        choices=reference.lazy_choices(CityRegion), required=False, label=_("City-region")
+        choices=reference.key_choices(CityRegion), required=False, label=_("City-region")
     )
     country = forms.ChoiceField(
-        choices=reference.lazy_choices(Country), required=False, label=_("Country of origin")
+        choices=reference.key_choices(Country), required=False, label=_("Country of origin")
     )
     language = forms.ChoiceField(
-        choices=reference.lazy_choices(Language), required=False, label=_("Language")
+        choices=reference.key_choices(Language), required=False, label=_("Language")
     )
     engagement = forms.ChoiceField(
-        choices=reference.lazy_choices(EngagementType),
+        choices=reference.key_choices(EngagementType),
         required=False,
         label=_("Engagement type"),
     )
@@ -288,9 +298,26 @@ class OrganisationSearchForm(forms.Form):
         choices=[("", _("Any kind")), *Organisation.Kind.choices], required=False, label=_("Kind")
     )
     sector = forms.MultipleChoiceField(
-        choices=reference.lazy_choices(Sector), required=False, label=_("Sectors")
+        choices=reference.key_choices(Sector), required=False, label=_("Sectors")
     )
     region = forms.ChoiceField(
-        choices=reference.lazy_choices(CityRegion), required=False, label=_("City-region")
+        choices=reference.key_choices(CityRegion), required=False, label=_("City-region")
     )
     sort = forms.ChoiceField(choices=SortChoices.choices, required=False, label=_("Sort by"))
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

@@ -80,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.display_name or _("Member #%(id)s") % {"id": self.pk}
+        return self.display_name or str(_("Deleted member"))
 
     def get_full_name(self):
         return self.display_name

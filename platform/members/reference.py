@@ -1,21 +1,22 @@
-"""Reference data as form choices, cached per language: pages list them without a query."""
+"""Reference data as form choices, cached per language, so pages list them without a query."""
 
-from functools import partial
-
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 
-from members.models import CityRegion, Country, EngagementType, Language, Sector
+from members.models import CityRegion, Country, EngagementType, KnowledgeStage, Language, Sector
 
 CACHE_SECONDS = 600
-KEYS = {
+KEY_FIELDS = {
     Sector: "slug",
     CityRegion: "slug",
     Country: "code",
     Language: "code",
     EngagementType: "slug",
+    KnowledgeStage: "slug",
 }
 
 
@@ -23,27 +24,104 @@ def _cache_key(model, language: str) -> str:
     return f"reference:{model._meta.label_lower}:{language}"
 
 
-def choices(model) -> list[tuple[str, str]]:
-    key = _cache_key(model, get_language() or settings.LANGUAGE_CODE)
-    cached = cache.get(key)
+def rows(model) -> list[dict]:
+    """Every row of ``model`` as {pk, key, name, country}: sorted by name in the active language,
+    except for data with an order of its own (engagement types, knowledge stages)."""
+    cache_key = _cache_key(model, get_language() or settings.LANGUAGE_CODE)
+    cached = cache.get(cache_key)
     if cached is None:
-        field = KEYS[model]
-        cached = sorted(
-            ((getattr(item, field), item.name) for item in model.objects.all()),
-            key=lambda choice: choice[1].casefold(),
-        )
-        cache.set(key, cached, CACHE_SECONDS)
+        cached = [
+            {
+                "pk": item.pk,
+                "key": getattr(item, KEY_FIELDS[model]),
+                "name": item.name,
+                "country": getattr(item, "country_id", None),
+            }
+            for item in model.objects.all()
+        ]
+        if model._meta.ordering == ["name_en"]:
+            cached.sort(key=lambda row: row["name"].casefold())
+        cache.set(cache_key, cached, CACHE_SECONDS)
     return cached
 
 
-def lazy_choices(model):
-    return partial(choices, model)
+def key_choices(model):
+    """Choices keyed by slug or code, for filters in URLs; a callable, so it is read per form."""
+    return lambda: [(row["key"], row["name"]) for row in rows(model)]
+
+
+class CachedChoicesMixin:
+    """A model choice field that renders its choices from the cache; validation still queries.
+
+    ``country`` keeps the city-regions of one country, ``outside_country`` those of all others.
+    """
+
+    def __init__(self, queryset, *, country: str = "", outside_country: str = "", **kwargs):
+        self.country, self.outside_country = country, outside_country
+        super().__init__(queryset, **kwargs)
+
+    def _get_choices(self):
+        return CachedChoiceIterator(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+    def choice_list(self) -> list[tuple]:
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        return empty + [
+            (row["pk"], row["name"]) for row in rows(self.queryset.model) if self._wanted(row)
+        ]
+
+    def _wanted(self, row: dict) -> bool:
+        if self.country:
+            return row["country"] == country_pk(self.country)
+        if self.outside_country:
+            return row["country"] != country_pk(self.outside_country)
+        return True
+
+
+class CachedChoiceIterator(BaseChoiceIterator):
+    """Read when the form is rendered, not when the field is made (e.g. at import time)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        yield from self.field.choice_list()
+
+
+def country_pk(code: str):
+    return next((row["pk"] for row in rows(Country) if row["key"] == code), None)
+
+
+class ReferenceChoiceField(CachedChoicesMixin, forms.ModelChoiceField):
+    pass
+
+
+class ReferenceMultipleChoiceField(CachedChoicesMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+def cache_choices(form, name: str, **filters) -> None:
+    """Swap a model form's generated choice field for one that reads the cache."""
+    old = form.fields[name]
+    multiple = isinstance(old, forms.ModelMultipleChoiceField)
+    field_class = ReferenceMultipleChoiceField if multiple else ReferenceChoiceField
+    extra = {} if multiple else {"empty_label": old.empty_label}
+    form.fields[name] = field_class(
+        old.queryset,
+        required=old.required,
+        label=old.label,
+        help_text=old.help_text,
+        widget=old.widget,
+        **extra,
+        **filters,
+    )
 
 
 def forget(sender, **kwargs):
     cache.delete_many([_cache_key(sender, code) for code, _name in settings.LANGUAGES])
 
 
-for _model in KEYS:
+for _model in KEY_FIELDS:
     post_save.connect(forget, sender=_model, dispatch_uid=f"reference-{_model.__name__}-save")
     post_delete.connect(forget, sender=_model, dispatch_uid=f"reference-{_model.__name__}-delete")

@@ -2,16 +2,23 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
+from members import reference
 from members.models import (
+    CityRegion,
     Corridor,
+    CountryExperience,
+    EngagementType,
+    ExpertiseTag,
+    KnowledgeStage,
     Membership,
     Organisation,
     Profile,
     ProfileLanguage,
+    Sector,
     User,
     Visibility,
 )
@@ -25,18 +32,13 @@ def api_token_for(user: User) -> Token | None:
 
 
 def profile_for_page(user_id: int) -> Profile | None:
+    """A profile with what its page shows; the many-to-many labels come from ``labels_of``."""
     return (
         Profile.objects.select_related("user", "canadian_region", "country_of_origin")
         .prefetch_related(
-            "sectors",
-            "expertise",
-            "advice_topics",
-            "home_regions",
-            "engagement_types",
-            "knowledge_stages",
             "designations",
             "links",
-            "countries_worked__country",
+            Prefetch("countries_worked", CountryExperience.objects.select_related("country")),
             Prefetch("spoken", ProfileLanguage.objects.select_related("language")),
             Prefetch(
                 "corridors",
@@ -50,6 +52,62 @@ def profile_for_page(user_id: int) -> Profile | None:
         .filter(pk=user_id, user__is_active=True)
         .first()
     )
+
+
+# What the completeness meter reads, for pages that show it.
+COMPLETENESS_PARTS = (
+    "sectors",
+    "expertise",
+    "advice_topics",
+    "corridors",
+    "spoken",
+    Prefetch("user__memberships", Membership.objects.select_related("organisation")),
+)
+
+
+def own_profile(user_id: int, *parts) -> Profile | None:
+    """A member's own profile with just the related ``parts`` the page needs."""
+    return (
+        Profile.objects.select_related("user").prefetch_related(*parts).filter(pk=user_id).first()
+    )
+
+
+# Many-to-many relations shown as lists of names: reference data (named from the cache) and tags.
+REFERENCE_RELATIONS = {
+    "sectors": Sector,
+    "home_regions": CityRegion,
+    "engagement_types": EngagementType,
+    "knowledge_stages": KnowledgeStage,
+}
+TAG_RELATIONS = ("expertise", "advice_topics")
+
+
+def labels_of(profile: Profile) -> dict[str, list[str]]:
+    """The names behind a profile's many-to-many relations, read in one query."""
+    parts = []
+    for relation, model in REFERENCE_RELATIONS.items():
+        through = getattr(Profile, relation).through
+        target = f"{model._meta.model_name}_id"
+        parts.append(
+            through.objects.filter(profile=profile).values_list(Value(relation), target, Value(""))
+        )
+    for relation in TAG_RELATIONS:
+        through = getattr(Profile, relation).through
+        parts.append(
+            through.objects.filter(profile=profile).values_list(
+                Value(relation), "expertisetag_id", "expertisetag__name"
+            )
+        )
+    linked = {relation: {} for relation in (*REFERENCE_RELATIONS, *TAG_RELATIONS)}
+    for relation, pk, name in parts[0].union(*parts[1:], all=True):
+        linked[relation][pk] = name
+    labels = {
+        relation: [row["name"] for row in reference.rows(model) if row["pk"] in linked[relation]]
+        for relation, model in REFERENCE_RELATIONS.items()
+    }
+    for relation in TAG_RELATIONS:
+        labels[relation] = sorted(linked[relation].values(), key=str.casefold)
+    return labels
 
 
 def visible_fields(profile: Profile, viewer) -> set[str]:
@@ -178,3 +236,106 @@ def sme_organisations_of(user: User):
 
 def open_invitations(organisation: Organisation):
     return organisation.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+
+
+# --- Account data ---------------------------------------------------------------------------------
+
+
+def account_data(user: User) -> dict:
+    """Everything KnowBridge holds about a member, for them to download."""
+    profile = profile_for_page(user.pk)
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in user.emailaddress_set.all()
+            ],
+            "two_factor_methods": list(user.authenticator_set.values_list("type", flat=True)),
+            "has_api_token": Token.objects.filter(user=user).exists(),
+        },
+        "profile": _profile_data(profile),
+        "organisations": [
+            {
+                "name": membership.organisation.name,
+                "role": membership.role,
+                "joined_at": membership.joined_at.isoformat(),
+            }
+            for membership in profile.user.memberships.all()
+        ],
+    }
+
+
+def _profile_data(profile: Profile) -> dict:
+    data = {
+        field: getattr(profile, field)
+        for field in (
+            "offers_expertise",
+            "seeks_help",
+            "represents_facilitator",
+            "headline",
+            "bio",
+            "years_in_canada",
+            "years_experience",
+            "current_role",
+            "employer",
+            "hours_per_month",
+            "open_to_requests",
+            "paused",
+            "listing",
+        )
+    }
+    return data | {
+        "photo": profile.photo.name or None,
+        "canadian_region": profile.canadian_region.slug if profile.canadian_region else None,
+        "country_of_origin": profile.country_of_origin.code if profile.country_of_origin else None,
+        "sectors": [sector.slug for sector in profile.sectors.all()],
+        "expertise": [tag.name for tag in profile.expertise.all()],
+        "advice_topics": [tag.name for tag in profile.advice_topics.all()],
+        "home_regions": [region.slug for region in profile.home_regions.all()],
+        "engagement_types": [item.slug for item in profile.engagement_types.all()],
+        "knowledge_stages": [item.slug for item in profile.knowledge_stages.all()],
+        "languages": [
+            {"language": s.language.code, "level": s.level} for s in profile.spoken.all()
+        ],
+        "corridors": [
+            {
+                "china_region": c.china_region.slug,
+                "canada_region": c.canada_region.slug,
+                "sector": c.sector.slug,
+            }
+            for c in profile.corridors.all()
+        ],
+        "countries_worked": [
+            {"country": c.country.code, "years": c.years} for c in profile.countries_worked.all()
+        ],
+        "designations": [
+            {"title": d.title, "jurisdiction": d.jurisdiction} for d in profile.designations.all()
+        ],
+        "links": [{"label": link.label, "url": link.url} for link in profile.links.all()],
+        "visibility": {field: profile.visibility_of(field) for field in Profile.SENSITIVE_FIELDS},
+    }
+
+
+# --- Reference data (for the API; pages read reference.choices) -----------------------------------
+
+
+def reference_items(model) -> QuerySet:
+    """Every row of a reference model (sectors, countries, languages …), in the model's order."""
+    return model.objects.all()
+
+
+def city_regions(*, country: str | None = None) -> QuerySet:
+    regions = CityRegion.objects.select_related("country")
+    return regions.filter(country__code=country) if country else regions
+
+
+def expertise_tag_suggestions(text: str, *, limit: int = 20) -> QuerySet:
+    """Tags whose normalised key starts like ``text`` does, in key order: one range scan on the
+    unique key, whatever the number of tags or members."""
+    key = ExpertiseTag.normalise(text)
+    return ExpertiseTag.objects.filter(key__startswith=key).order_by("key")[:limit]

@@ -172,18 +172,44 @@ def remove_photo(*, profile: Profile) -> Profile:
 
 def refresh_profile_search_text(*, profile: Profile) -> None:
     """What the directory's keyword search looks in: only what every reader may see."""
-    parts = [
-        profile.user.display_name,
-        profile.headline,
-        profile.bio,
-        profile.current_role,
-        *profile.expertise.values_list("name", flat=True),
-        *profile.advice_topics.values_list("name", flat=True),
-        *translated_names(profile.sectors.all()),
-    ]
-    if profile.canadian_region_id:
-        parts += translated_names([profile.canadian_region])
+    parts = profile_search_parts(
+        display_name=profile.user.display_name,
+        headline=profile.headline,
+        bio=profile.bio,
+        current_role=profile.current_role,
+        expertise=profile.expertise.values_list("name", flat=True),
+        advice_topics=profile.advice_topics.values_list("name", flat=True),
+        sectors=profile.sectors.all(),
+        canadian_region=profile.canadian_region if profile.canadian_region_id else None,
+    )
     Profile.objects.filter(pk=profile.pk).update(search_text=segment(" ".join(filter(None, parts))))
+
+
+def profile_search_parts(
+    *,
+    display_name: str,
+    headline: str,
+    bio: str,
+    current_role: str,
+    expertise,
+    advice_topics,
+    sectors,
+    canadian_region=None,
+) -> list[str]:
+    """The texts a profile is found by, from plain values (tag names, reference rows); also used
+    by the scale data set, which computes them without saving each profile."""
+    parts = [
+        display_name,
+        headline,
+        bio,
+        current_role,
+        *expertise,
+        *advice_topics,
+        *translated_names(sectors),
+    ]
+    if canadian_region is not None:
+        parts += translated_names([canadian_region])
+    return parts
 
 
 def translated_names(items) -> list[str]:
@@ -296,15 +322,20 @@ def unique_slug(name: str) -> str:
 
 
 def refresh_organisation_search_text(*, organisation: Organisation) -> None:
-    parts = [
-        organisation.name,
-        organisation.description,
-        *translated_names(organisation.sectors.all()),
-        *translated_names(organisation.city_regions.all()),
-    ]
+    parts = organisation_search_parts(
+        name=organisation.name,
+        description=organisation.description,
+        sectors=organisation.sectors.all(),
+        city_regions=organisation.city_regions.all(),
+    )
     Organisation.objects.filter(pk=organisation.pk).update(
         search_text=segment(" ".join(filter(None, parts)))
     )
+
+
+def organisation_search_parts(*, name: str, description: str, sectors, city_regions) -> list[str]:
+    """The texts an organisation is found by, from plain values (see profile_search_parts)."""
+    return [name, description, *translated_names(sectors), *translated_names(city_regions)]
 
 
 @transaction.atomic
@@ -374,3 +405,38 @@ def remove_member(*, membership: Membership, actor: User) -> None:
     if membership.role == Membership.Role.OWNER and owners.count() == 1:
         raise ValidationError(_("An organisation needs at least one owner."))
     membership.delete()
+
+
+# --- Leaving --------------------------------------------------------------------------------------
+
+DELETED_DOMAIN = "deleted.invalid"
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Remove everything personal; the account row stays, anonymous, so that what the member
+    wrote stays attributed to "a deleted member"."""
+    for membership in user.memberships.select_related("organisation"):
+        _hand_over(membership)
+    Profile.objects.filter(pk=user.pk).delete()
+    user.emailaddress_set.all().delete()
+    user.authenticator_set.all().delete()
+    Token.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.email = f"member-{user.pk}@{DELETED_DOMAIN}"
+    user.display_name = ""
+    user.language = settings.LANGUAGE_CODE
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+
+
+def _hand_over(membership: Membership) -> None:
+    """Leave an organisation; the longest-standing member takes over as owner if none is left."""
+    organisation = membership.organisation
+    membership.delete()
+    remaining = organisation.memberships.order_by("joined_at")
+    if not remaining.exists():
+        organisation.delete()
+    elif not remaining.filter(role=Membership.Role.OWNER).exists():
+        remaining.filter(pk=remaining.first().pk).update(role=Membership.Role.OWNER)

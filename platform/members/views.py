@@ -2,10 +2,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -54,14 +55,14 @@ def submitted(request: HttpRequest, *, files: bool = False):
     return (request.POST, request.FILES) if files else request.POST
 
 
-def own_profile(request: HttpRequest):
-    return access.access_profile(request.user, request.user.pk, for_write=True)
+def own_profile(request: HttpRequest, *parts):
+    return access.access_own_profile(request.user, *parts)
 
 
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profile = own_profile(request)
+    profile = own_profile(request, *selectors.COMPLETENESS_PARTS)
     if profile.onboarded_at is None:
         return redirect("members:onboarding")
     return render(
@@ -91,7 +92,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding_details(request: HttpRequest) -> HttpResponse:
-    profile = own_profile(request)
+    profile = own_profile(request, "sectors", "expertise", "advice_topics")
     form_class = (
         forms.OnboardingExpertForm if profile.offers_expertise else forms.OnboardingOrganiserForm
     )
@@ -124,6 +125,7 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         "members/profile_detail.html",
         {
             "profile": profile,
+            "labels": selectors.labels_of(profile),
             "visible": selectors.visible_fields(profile, request.user),
             "is_own": request.user.pk == profile.pk,
         },
@@ -133,7 +135,13 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = own_profile(request)
+    profile = own_profile(
+        request,
+        *selectors.COMPLETENESS_PARTS,
+        "home_regions",
+        "engagement_types",
+        "knowledge_stages",
+    )
     form = forms.ProfileForm(submitted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         save_profile_form(profile, form)
@@ -164,7 +172,7 @@ EXPERIENCE_SECTIONS = (
         gettext_lazy("Languages I speak"),
         forms.SpokenLanguageForm,
         services.set_spoken_languages,
-        lambda p: [{"language": s.language, "level": s.level} for s in p.spoken.all()],
+        lambda p: [{"language": s.language_id, "level": s.level} for s in p.spoken.all()],
         lambda data: (data["language"], data["level"]),
     ),
     EntriesSection(
@@ -173,7 +181,11 @@ EXPERIENCE_SECTIONS = (
         forms.CorridorForm,
         services.set_corridors,
         lambda p: [
-            {"china_region": c.china_region, "canada_region": c.canada_region, "sector": c.sector}
+            {
+                "china_region": c.china_region_id,
+                "canada_region": c.canada_region_id,
+                "sector": c.sector_id,
+            }
             for c in p.corridors.all()
         ],
         lambda data: (data["china_region"], data["canada_region"], data["sector"]),
@@ -183,7 +195,7 @@ EXPERIENCE_SECTIONS = (
         gettext_lazy("Years worked in each country"),
         forms.CountryExperienceForm,
         services.set_countries_worked,
-        lambda p: [{"country": c.country, "years": c.years} for c in p.countries_worked.all()],
+        lambda p: [{"country": c.country_id, "years": c.years} for c in p.countries_worked.all()],
         lambda data: (data["country"], data["years"]),
     ),
     EntriesSection(
@@ -210,7 +222,9 @@ EXPERIENCE_SECTIONS = (
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_experience(request: HttpRequest) -> HttpResponse:
-    profile = own_profile(request)
+    profile = own_profile(
+        request, "spoken", "corridors", "countries_worked", "designations", "links"
+    )
     formsets = [
         (
             section,
@@ -432,3 +446,40 @@ def organisation_directory(request: HttpRequest) -> HttpResponse:
     return directory_page(
         request, form, results, "members/organisation_directory.html", ("kind", "sector")
     )
+
+
+# --- Account data ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def account_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "members/account_data.html",
+        {"form": forms.DeleteAccountForm(user=request.user)},
+    )
+
+
+@login_required
+@require_safe
+def account_data_download(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(
+        selectors.account_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="knowbridge-my-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = forms.DeleteAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "members/account_data.html", {"form": form}, status=400)
+    services.delete_account(user=request.user)
+    logout(request)
+    messages.success(
+        request, _("Your account was deleted. Thank you for having been part of KnowBridge.")
+    )
+    return redirect("home")

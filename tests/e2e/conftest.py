@@ -62,6 +62,11 @@ def _allow_django_in_playwright_loop():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _journeys_see_the_seeded_data(seeded_transactional_db):
+    pass
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():

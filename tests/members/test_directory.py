@@ -1,0 +1,146 @@
+import pytest
+from django.urls import reverse
+
+from members import services
+from members.models import Country, Language, Profile
+from tests.members.factories import SectorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_member(display_name="Member", *, listing=Profile.Listing.PUBLIC, **changes):
+    user = UserFactory(display_name=display_name)
+    profile = user.profile
+    services.update_profile(profile=profile, listing=listing, **changes)
+    services.finish_onboarding(profile=profile)
+    return profile
+
+
+def names(client, **params) -> list[str]:
+    response = client.get(reverse("directory:members"), params)
+    assert response.status_code == 200
+    return [profile.user.display_name for profile in response.context["page"].items]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("fintech", "Arjun"),
+        ("FINTECH payments", "Arjun"),
+        ("montreal", "Amélie"),
+        ("Montréal", "Amélie"),
+        ("供应链", "Li Wei"),
+        ("跨境", "Li Wei"),
+        ("conseillère commerce", "Amélie"),
+        ("commerce", "Amélie"),
+    ],
+)
+def test_keyword_search_in_english_french_and_chinese(client, query, found):
+    listed_member("Arjun", headline="Fintech product lead", expertise=["payments"])
+    listed_member("Amélie", headline="Conseillère en commerce international à Montréal")
+    listed_member("Li Wei", headline="跨境电商供应链顾问")
+    assert names(client, q=query) == [found]
+
+
+def test_all_words_must_match(client):
+    listed_member("Arjun", headline="Fintech product lead")
+    assert names(client, q="fintech mining") == []
+
+
+def test_sector_filter_and_its_counts(client):
+    finance, mining = SectorFactory(), SectorFactory()
+    listed_member("Banker", sectors=[finance])
+    listed_member("Geologist", sectors=[mining])
+    listed_member("Both", sectors=[finance, mining])
+    assert sorted(names(client, sector=finance.slug)) == ["Banker", "Both"]
+    assert sorted(names(client, sector=[finance.slug, mining.slug])) == [
+        "Banker",
+        "Both",
+        "Geologist",
+    ]
+    options = client.get(reverse("directory:members")).context["options"]["sector"]
+    assert {(option.value, option.count) for option in options} == {
+        (finance.slug, 2),
+        (mining.slug, 2),
+    }
+
+
+def test_availability_language_and_engagement_filters(client):
+    available = listed_member("Ready", open_to_requests=True)
+    listed_member("Paused", open_to_requests=True, paused=True)
+    mandarin = Language.objects.get(code="cmn")
+    services.set_spoken_languages(profile=available, entries=[(mandarin, "native")])
+    assert names(client, available="on") == ["Ready"]
+    assert names(client, language="cmn") == ["Ready"]
+
+
+def test_results_are_shared_through_the_url(client):
+    listed_member("Arjun", headline="Fintech product lead")
+    response = client.get(reverse("directory:members"), {"q": "fintech", "sort": "recent"})
+    assert 'value="fintech"' in response.content.decode()
+
+
+def test_visibility_of_listings(client):
+    listed_member("Public Pat", listing=Profile.Listing.PUBLIC)
+    listed_member("Members Max", listing=Profile.Listing.MEMBERS)
+    listed_member("Hidden Hana", listing=Profile.Listing.HIDDEN)
+    not_onboarded = UserFactory(display_name="New Nick")
+    services.update_profile(profile=not_onboarded.profile, listing=Profile.Listing.PUBLIC)
+    assert names(client) == ["Public Pat"]
+    client.force_login(UserFactory())
+    assert sorted(names(client)) == ["Members Max", "Public Pat"]
+
+
+def test_private_country_of_origin_cannot_be_found_by_filtering(client):
+    vietnam = Country.objects.get(code="VN")
+    open_profile = listed_member("Open Olivia", country_of_origin=vietnam)
+    services.set_field_visibility(profile=open_profile, visibility={"country_of_origin": "public"})
+    private = listed_member("Private Phuong", country_of_origin=vietnam)
+    services.set_field_visibility(profile=private, visibility={"country_of_origin": "private"})
+    assert names(client, country="VN") == ["Open Olivia"]
+    options = client.get(reverse("directory:members")).context["options"]["country"]
+    assert [(option.value, option.count) for option in options] == [("VN", 1)]
+
+
+def test_e_mail_addresses_never_appear(client):
+    profile = listed_member("Arjun", headline="Fintech")
+    client.force_login(UserFactory())
+    assert profile.user.email not in client.get(reverse("directory:members")).content.decode()
+
+
+def test_keyset_pages_follow_each_other_without_gaps(client):
+    for number in range(45):
+        listed_member(f"Member {number:02d}")
+    seen, cursor = [], None
+    while True:
+        params = {"cursor": cursor} if cursor else {}
+        page = client.get(reverse("directory:members"), params).context["page"]
+        seen += [profile.user.display_name for profile in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(f"Member {number:02d}" for number in range(45))
+    assert len(seen) == len(set(seen))
+
+
+def test_a_forged_cursor_starts_again_from_the_first_page(client):
+    listed_member("Arjun")
+    assert names(client, cursor="forged:cursor") == ["Arjun"]
+
+
+def test_unknown_filter_values_are_reported_not_crashed(client):
+    listed_member("Arjun")
+    response = client.get(reverse("directory:members"), {"sector": "no-such-sector"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_organisation_directory_search_and_kind_filter(client, member):
+    services.create_organisation(creator=member, name="深圳湾科技", kind="sme")
+    services.create_organisation(
+        creator=member, name="Ottawa Trade Office", kind="public", category="government_agency"
+    )
+    response = client.get(reverse("directory:organisations"), {"q": "深圳"})
+    assert [o.name for o in response.context["page"].items] == ["深圳湾科技"]
+    response = client.get(reverse("directory:organisations"), {"kind": "public"})
+    assert [o.name for o in response.context["page"].items] == ["Ottawa Trade Office"]
