@@ -15,7 +15,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv sync --locked --quiet
+	$(BIN)/uv sync --locked --quiet --compile-bytecode
 	touch $@
 
 migrate: install
@@ -45,6 +45,10 @@ test: lint pytest
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --locale zh_Hans --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## Loads the key pages on PostgreSQL at the scale of DESIGN.md; results in bench/results/.
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

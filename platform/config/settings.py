@@ -119,6 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://knowbridge")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Directory facet counts are shared this long by visitors using the same filters (0: never).
+DIRECTORY_FACETS_CACHE_SECONDS = env.int("DIRECTORY_FACETS_CACHE_SECONDS", default=300)
 
 # --- Accounts -------------------------------------------------------------------------------------
 

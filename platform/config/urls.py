@@ -3,12 +3,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from core.converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "KnowBridge"

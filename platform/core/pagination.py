@@ -22,7 +22,7 @@ class Page:
 def paginate(queryset: QuerySet, *, order: tuple[str, ...], cursor: str | None, size: int) -> Page:
     """``order`` names descending sort keys, the last one unique (e.g. ("-search_rank", "-pk"))."""
     fields = [key.removeprefix("-") for key in order]
-    position = _decode(cursor, len(fields))
+    position = _decode(cursor, fields)
     if position is not None:
         queryset = queryset.filter(_after(fields, position))
     rows = list(queryset.order_by(*(F(field).desc() for field in fields))[: size + 1])
@@ -44,18 +44,20 @@ def _encode(row, fields: list[str]) -> str:
     for field in fields:
         value = getattr(row, field)
         values.append({"dt": value.isoformat()} if isinstance(value, datetime) else value)
-    return signing.dumps(values, salt=SALT, compress=True)
+    return signing.dumps({"order": fields, "values": values}, salt=SALT, compress=True)
 
 
-def _decode(cursor: str | None, length: int) -> list | None:
+def _decode(cursor: str | None, fields: list[str]) -> list | None:
+    """The position a cursor marks, or None (first page) if it is forged or for another order."""
     if not cursor:
         return None
     try:
-        values = signing.loads(cursor, salt=SALT)
+        payload = signing.loads(cursor, salt=SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(values, list) or len(values) != length:
+    if not isinstance(payload, dict) or payload.get("order") != fields:
         return None
+    values = payload["values"]
     return [
         datetime.fromisoformat(value["dt"]) if isinstance(value, dict) else value
         for value in values

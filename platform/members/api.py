@@ -1,13 +1,185 @@
-from rest_framework import generics, permissions
+"""The members API: thin views over the same access, selector, directory and service functions as
+the pages. Serializers validate input and shape output; the rules live in services."""
 
-from members import services
-from members.serializers import AccountSerializer
+import hashlib
+import json
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_utils import (
+    get_flat_serializer_fields,
+    get_serializer_fields_with_error_codes,
+)
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from drf_standardized_errors.settings import package_settings
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.response import Response
+from rest_framework.serializers import ListField, as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from members import access, directory, selectors, serializers, services
+from members.models import (
+    CityRegion,
+    Country,
+    EngagementType,
+    KnowledgeStage,
+    Language,
+    Profile,
+    Sector,
+)
+
+# --- Plumbing -------------------------------------------------------------------------------------
+
+
+def documents_errors_of(serializer_class, *, methods: list[str]):
+    """State in the schema the validation errors a serializer gives: drf-standardized-errors only
+    finds those of request bodies (and of django-filter) by itself, and names a list's item errors
+    ``sector.INDEX`` where FlatListField reports them on ``sector``."""
+    separator = package_settings.NESTED_FIELD_SEPARATOR
+    index = f"{separator}{package_settings.LIST_INDEX_IN_API_SCHEMA}"
+    codes = defaultdict(set)
+    for field in get_serializer_fields_with_error_codes(
+        get_flat_serializer_fields(serializer_class())
+    ):
+        codes[field.name.removesuffix(index)] |= field.error_codes
+
+    def decorate(view):
+        for name, error_codes in codes.items():
+            view = extend_validation_errors(sorted(error_codes), field_name=name, methods=methods)(
+                view
+            )
+        return view
+
+    return decorate
+
+
+def read_query(serializer_class, request) -> dict:
+    """Validate the query string as plain values (not with DRF's HTML-form leniency, which would
+    quietly drop an empty boolean): lists for list fields, the last value for the others."""
+    params = request.query_params
+    data = {
+        name: params.getlist(name) if isinstance(field, ListField) else params[name]
+        for name, field in serializer_class().fields.items()
+        if name in params
+    }
+    query = serializer_class(data=data)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+@contextmanager
+def service_errors(*, code: str | None = None):
+    """Turn a service's ValidationError into a 400 naming the field (``attr``) it concerns."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = as_serializer_error(error)
+        raise ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [
+                    ErrorDetail(str(message), code=code or message.code) for message in messages
+                ]
+                for field, messages in detail.items()
+            }
+        ) from error
+
+
+MAX_ID = 2**63 - 1
+
+
+def path_id(value: str) -> int:
+    """An id from the path, routed as text so that a malformed one gets the API's JSON 404
+    rather than Django's HTML one."""
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+        raise Http404
+    return int(value)
+
+
+def id_parameter(name: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH
+    )
+
+
+def safe_slug(slug: str) -> str:
+    """An organisation slug from the path; NUL would make PostgreSQL refuse the query itself."""
+    if "\x00" in slug:
+        raise Http404
+    return slug
+
+
+CURSOR_SALT = "members.api.directory"
+
+
+def search(serializer_class, request) -> tuple[dict, str | None]:
+    """The directory filters of the query string, and the page's cursor if it was made for this
+    very search: the keyset paginator fails on a cursor made for another ordering (say, one taken
+    from a keyword search and sent without the keywords), so a cursor is bound to its filters and
+    another search starts from its first page."""
+    filters = read_query(serializer_class, request)
+    token = filters.pop("cursor", "")
+    try:
+        key, cursor = signing.loads(token, salt=CURSOR_SALT) if token else (None, None)
+    except (signing.BadSignature, TypeError, ValueError):
+        key, cursor = None, None
+    return filters, cursor if key == search_key(filters) else None
+
+
+def search_key(filters: dict) -> str:
+    canonical = {
+        name: sorted(value) if isinstance(value, list) else value for name, value in filters.items()
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def directory_page(
+    request, filters, results, *, facets: tuple[str, ...], flags: tuple[str, ...] = ()
+):
+    """The directory's Results as the API's {results, next, facets} envelope."""
+    counts = {facet.name: facet.counts for facet in results.facets}
+    cursor = results.page.next_cursor
+    if cursor:
+        token = signing.dumps([search_key(filters), cursor], salt=CURSOR_SALT, compress=True)
+        cursor = replace_query_param(request.build_absolute_uri(), "cursor", token)
+    return {
+        "results": results.page.items,
+        "next": cursor,
+        "facets": {
+            **{
+                name: [
+                    {"value": value, "count": count}
+                    for value, count in sorted(
+                        counts[name].items(), key=lambda item: (-item[1], str(item[0]))
+                    )
+                ]
+                for name in facets
+            },
+            **{name: counts[name].get(True, 0) for name in flags},
+        },
+    }
+
+
+PAGINATION = (
+    "Keyset pagination, 20 results a page: follow `next` (it keeps the filters) until it is null. "
+    "`facets` count every match, so that filters can show how many results each value gives. "
+)
+
+# --- Account --------------------------------------------------------------------------------------
 
 
 class AccountView(generics.RetrieveUpdateAPIView):
     """The signed-in member's account."""
 
-    serializer_class = AccountSerializer
+    serializer_class = serializers.AccountSerializer
     permission_classes = [permissions.IsAuthenticated]
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -17,4 +189,310 @@ class AccountView(generics.RetrieveUpdateAPIView):
     def perform_update(self, serializer):
         serializer.instance = services.update_account(
             user=self.request.user, **serializer.validated_data
+        )
+
+
+# --- Reference data -------------------------------------------------------------------------------
+
+
+class ReferenceList(generics.ListAPIView):
+    """Reference data with names in the request's language (Accept-Language); not paginated."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends = []
+    model = None
+
+    def get_queryset(self):
+        return selectors.reference_items(self.model)
+
+
+@extend_schema(tags=["reference data"], summary="Sectors (clusters), by English name")
+class SectorList(ReferenceList):
+    model = Sector
+    serializer_class = serializers.SectorSerializer
+
+
+@extend_schema(tags=["reference data"], summary="Countries, by English name")
+class CountryList(ReferenceList):
+    model = Country
+    serializer_class = serializers.CountrySerializer
+
+
+@extend_schema(tags=["reference data"], summary="Languages, by English name")
+class LanguageList(ReferenceList):
+    model = Language
+    serializer_class = serializers.LanguageSerializer
+
+
+@extend_schema(tags=["reference data"], summary="Engagement types, in the order they are offered")
+class EngagementTypeList(ReferenceList):
+    model = EngagementType
+    serializer_class = serializers.EngagementTypeSerializer
+
+
+@extend_schema(tags=["reference data"], summary="Knowledge stages, in order")
+class KnowledgeStageList(ReferenceList):
+    model = KnowledgeStage
+    serializer_class = serializers.KnowledgeStageSerializer
+
+
+@documents_errors_of(serializers.CityRegionQuerySerializer, methods=["get"])
+@extend_schema(
+    tags=["reference data"],
+    summary="City-regions, by English name",
+    parameters=[serializers.CityRegionQuerySerializer],
+)
+class CityRegionList(ReferenceList):
+    model = CityRegion
+    serializer_class = serializers.CityRegionSerializer
+
+    def get_queryset(self):
+        query = read_query(serializers.CityRegionQuerySerializer, self.request)
+        return selectors.city_regions(country=query.get("country"))
+
+
+@documents_errors_of(serializers.ExpertiseTagQuerySerializer, methods=["get"])
+@extend_schema(
+    tags=["reference data"],
+    summary="Expertise tag suggestions",
+    description="At most 20 tags whose normalised spelling starts with `q`, in that order.",
+    parameters=[serializers.ExpertiseTagQuerySerializer],
+)
+class ExpertiseTagList(ReferenceList):
+    serializer_class = serializers.ExpertiseTagSerializer
+
+    def get_queryset(self):
+        query = read_query(serializers.ExpertiseTagQuerySerializer, self.request)
+        return selectors.expertise_tag_suggestions(query.get("q", ""))
+
+
+# --- Members --------------------------------------------------------------------------------------
+
+
+@documents_errors_of(serializers.MemberQuerySerializer, methods=["get"])
+class MemberList(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=["members"],
+        operation_id="v1_members_list",
+        summary="Find members",
+        description="The directory: the members this caller may find, with the same filters as "
+        "its page. Unknown keys in filters match nobody. " + PAGINATION,
+        parameters=[serializers.MemberQuerySerializer],
+        responses=serializers.MemberPageSerializer,
+    )
+    def get(self, request):
+        filters, cursor = search(serializers.MemberQuerySerializer, request)
+        results = directory.find_members(request.user, filters, cursor=cursor)
+        page = directory_page(
+            request,
+            filters,
+            results,
+            facets=("sector", "region", "country", "language", "engagement"),
+            flags=("available",),
+        )
+        return Response(serializers.MemberPageSerializer(page, context={"request": request}).data)
+
+
+class MemberDetail(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        tags=["members"],
+        summary="A member's profile",
+        description="Sensitive fields ("
+        + ", ".join(Profile.SENSITIVE_FIELDS)
+        + ") are null unless their owner lets this caller see them. "
+        "404 when the caller may not see the profile.",
+        parameters=[id_parameter("user_id")],
+        responses=serializers.PublicProfileSerializer,
+    )
+    def get(self, request, user_id: str):
+        profile = access.access_profile(request.user, path_id(user_id))
+        context = {"request": request, "visible": selectors.visible_fields(profile, request.user)}
+        return Response(serializers.PublicProfileSerializer(profile, context=context).data)
+
+
+@documents_errors_of(serializers.OwnProfileSerializer, methods=["patch"])
+@extend_validation_errors(["invalid"], field_name="non_field_errors", methods=["patch"])
+@extend_validation_errors(["null"], field_name="visibility", methods=["patch"])
+class OwnProfile(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.OwnProfileSerializer
+
+    def profile(self, request):
+        return access.access_profile(request.user, request.user.pk, for_write=True)
+
+    def respond(self, request, profile):
+        return Response(
+            serializers.OwnProfileSerializer(profile, context={"request": request}).data
+        )
+
+    @extend_schema(
+        tags=["members"], summary="My profile", responses=serializers.OwnProfileSerializer
+    )
+    def get(self, request):
+        return self.respond(request, self.profile(request))
+
+    @extend_schema(
+        tags=["members"],
+        summary="Change my profile",
+        description="Only the fields sent change; lists replace what was there. Reference data "
+        "is written as keys (slugs, codes), expertise and advice topics as lists of names.",
+        request=serializers.OwnProfileSerializer,
+        responses=serializers.OwnProfileSerializer,
+    )
+    def patch(self, request):
+        profile = self.profile(request)
+        changes = serializers.OwnProfileSerializer(
+            profile, data=request.data, partial=True, context={"request": request}
+        )
+        changes.is_valid(raise_exception=True)
+        data = dict(changes.validated_data)
+        visibility = data.pop("visibility", None)
+        with transaction.atomic(), service_errors():
+            services.update_profile(profile=profile, **data)
+            if visibility:
+                services.set_field_visibility(profile=profile, visibility=visibility)
+        return self.respond(request, self.profile(request))
+
+
+# --- Organisations --------------------------------------------------------------------------------
+
+
+@documents_errors_of(serializers.OrganisationQuerySerializer, methods=["get"])
+@extend_validation_errors(["invalid"], field_name="category", methods=["post"])
+@extend_validation_errors(["invalid"], field_name="non_field_errors", methods=["post"])
+class OrganisationList(APIView):
+    serializer_class = serializers.OrganisationSerializer
+
+    @extend_schema(
+        tags=["organisations"],
+        operation_id="v1_organisations_list",
+        summary="Find organisations",
+        description="The organisation directory, with the same filters as its page. " + PAGINATION,
+        parameters=[serializers.OrganisationQuerySerializer],
+        responses=serializers.OrganisationPageSerializer,
+    )
+    def get(self, request):
+        filters, cursor = search(serializers.OrganisationQuerySerializer, request)
+        results = directory.find_organisations(filters, cursor=cursor)
+        page = directory_page(request, filters, results, facets=("kind", "sector"))
+        return Response(
+            serializers.OrganisationPageSerializer(page, context={"request": request}).data
+        )
+
+    @extend_schema(
+        tags=["organisations"],
+        summary="Create an organisation",
+        description="Any signed-in member; they become its owner.",
+        request=serializers.OrganisationSerializer,
+        responses={201: serializers.OrganisationSerializer},
+    )
+    def post(self, request):
+        fields = serializers.OrganisationSerializer(data=request.data, context={"request": request})
+        fields.is_valid(raise_exception=True)
+        with service_errors():
+            organisation = services.create_organisation(
+                creator=request.user, **fields.validated_data
+            )
+        organisation = access.access_organisation(request.user, organisation.slug)
+        return Response(
+            serializers.OrganisationSerializer(organisation, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_validation_errors(["invalid"], field_name="category", methods=["patch"])
+@extend_validation_errors(["invalid"], field_name="non_field_errors", methods=["patch"])
+class OrganisationDetail(APIView):
+    serializer_class = serializers.OrganisationSerializer
+
+    @extend_schema(tags=["organisations"], summary="An organisation")
+    def get(self, request, slug: str):
+        organisation = access.access_organisation(request.user, safe_slug(slug))
+        return Response(
+            serializers.OrganisationSerializer(organisation, context={"request": request}).data
+        )
+
+    @extend_schema(
+        tags=["organisations"],
+        summary="Change an organisation",
+        description="Owners only (403 for others). `verified` is set by staff.",
+    )
+    def patch(self, request, slug: str):
+        organisation = access.access_organisation(request.user, safe_slug(slug), for_write=True)
+        changes = serializers.OrganisationSerializer(
+            organisation, data=request.data, partial=True, context={"request": request}
+        )
+        changes.is_valid(raise_exception=True)
+        with service_errors():
+            services.update_organisation(organisation=organisation, **changes.validated_data)
+        organisation = access.access_organisation(request.user, organisation.slug)
+        return Response(
+            serializers.OrganisationSerializer(organisation, context={"request": request}).data
+        )
+
+
+class MembershipList(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["organisations"],
+        summary="Who belongs to an organisation",
+        description="Signed-in members only; names and roles, owners first. Not paginated.",
+        responses=serializers.MembershipSerializer(many=True),
+    )
+    def get(self, request, slug: str):
+        organisation = access.access_organisation(request.user, safe_slug(slug))
+        return Response(
+            serializers.MembershipSerializer(organisation.memberships.all(), many=True).data
+        )
+
+
+@extend_validation_errors(["last_owner"], field_name="non_field_errors", methods=["delete"])
+class MembershipDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=["organisations"],
+        summary="End a membership",
+        description="Owners remove members; members leave. 400 (`last_owner`) when it would "
+        "leave the organisation without an owner.",
+        parameters=[id_parameter("membership_id")],
+        responses={204: None},
+    )
+    def delete(self, request, slug: str, membership_id: str):
+        organisation = access.access_organisation(request.user, safe_slug(slug))
+        membership = access.access_membership(request.user, organisation, path_id(membership_id))
+        with service_errors(code="last_owner"):
+            services.remove_member(membership=membership, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationList(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = serializers.InvitationSerializer
+
+    @extend_schema(
+        tags=["organisations"],
+        summary="Invite someone to an organisation",
+        description="Owners only. The invitation is sent by e-mail and can be accepted for 14 "
+        "days; inviting the same address again replaces the open invitation.",
+        responses={201: serializers.InvitationSerializer},
+    )
+    def post(self, request, slug: str):
+        organisation = access.access_organisation(request.user, safe_slug(slug), for_write=True)
+        invitation = serializers.InvitationSerializer(data=request.data)
+        invitation.is_valid(raise_exception=True)
+        try:
+            created = services.invite_member(
+                organisation=organisation, invited_by=request.user, **invitation.validated_data
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"email": error.messages}) from error
+        return Response(
+            serializers.InvitationSerializer(created).data, status=status.HTTP_201_CREATED
         )

@@ -1,17 +1,33 @@
-"""The directory's read side: who a viewer may find, filtered, searched, sorted and counted."""
+"""The directory's read side: who a viewer may find, filtered, searched, sorted and counted.
 
+Every filter is a column test or a semi-join (EXISTS), so no row repeats and no DISTINCT is
+needed; facet counts group link tables by id and name the ids from the reference cache. Facets are
+the dear part of a page at scale, so visitors using the same filters share them for a while.
+"""
+
+import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from core import search
 from core.pagination import Page, paginate
+from members import reference
 from members.models import (
+    CityRegion,
     Corridor,
+    Country,
+    EngagementType,
     ExpertiseTag,
+    Language,
     Membership,
     Organisation,
     Profile,
+    ProfileLanguage,
+    Sector,
     Visibility,
 )
 
@@ -53,30 +69,41 @@ def listed_profiles(viewer) -> QuerySet:
 
 def filter_profiles(queryset: QuerySet, filters: dict, viewer) -> QuerySet:
     if filters.get("sector"):
-        queryset = queryset.filter(sectors__slug__in=filters["sector"]).distinct()
-    if filters.get("region"):
-        region = filters["region"]
-        in_corridor = Corridor.objects.filter(profile=OuterRef("pk")).filter(
-            Q(china_region__slug=region) | Q(canada_region__slug=region)
+        sectors = reference.pks(Sector, filters["sector"])
+        queryset = queryset.filter(
+            Exists(_of_profile(Profile.sectors.through, sector_id__in=sectors))
         )
-        queryset = queryset.filter(Q(canadian_region__slug=region) | Exists(in_corridor))
+    if filters.get("region"):
+        region = reference.pks(CityRegion, [filters["region"]])
+        in_corridor = _of_profile(Corridor).filter(
+            Q(china_region_id__in=region) | Q(canada_region_id__in=region)
+        )
+        queryset = queryset.filter(Q(canadian_region_id__in=region) | Exists(in_corridor))
     if filters.get("country"):
         queryset = queryset.filter(
-            country_of_origin__code=filters["country"],
+            country_of_origin_id__in=reference.pks(Country, [filters["country"]]),
             country_of_origin_visibility__in=visible_levels(viewer),
         )
     if filters.get("language"):
-        queryset = queryset.filter(spoken__language__code=filters["language"])
+        languages = reference.pks(Language, [filters["language"]])
+        queryset = queryset.filter(Exists(_of_profile(ProfileLanguage, language_id__in=languages)))
     if filters.get("available"):
         queryset = queryset.filter(open_to_requests=True, paused=False)
     if filters.get("engagement"):
-        queryset = queryset.filter(engagement_types__slug=filters["engagement"])
+        kinds = reference.pks(EngagementType, [filters["engagement"]])
+        offered = _of_profile(Profile.engagement_types.through, engagementtype_id__in=kinds)
+        queryset = queryset.filter(Exists(offered))
     if filters.get("organisation_kind"):
         in_kind = Membership.objects.filter(
             user=OuterRef("user"), organisation__kind=filters["organisation_kind"]
         )
         queryset = queryset.filter(Exists(in_kind))
     return queryset
+
+
+def _of_profile(model, **conditions) -> QuerySet:
+    """Rows of ``model`` belonging to the outer query's profile, for ``Exists``."""
+    return model.objects.filter(profile_id=OuterRef("pk"), **conditions)
 
 
 def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results:
@@ -90,21 +117,22 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
     levels = visible_levels(viewer)
     for profile in page.items:
         profile.show_photo = bool(profile.photo) and profile.photo_visibility in levels
-    return Results(page=page, facets=member_facets(matching, viewer))
+    audience = "members" if viewer.is_authenticated else "public"
+    facets = _cached("members", audience, filters, lambda: member_facets(matching, viewer))
+    return Results(page=page, facets=facets)
 
 
 def member_facets(matching: QuerySet, viewer) -> list[Facet]:
+    ids = matching.values("pk")
     country_visible = matching.filter(country_of_origin_visibility__in=visible_levels(viewer))
+    engagement_links = Profile.engagement_types.through.objects
     return [
-        _facet("sector", matching, "sectors__slug"),
-        _facet("region", matching, "canadian_region__slug"),
-        _facet("country", country_visible, "country_of_origin__code"),
-        _facet("language", matching, "spoken__language__code"),
-        _facet("engagement", matching, "engagement_types__slug"),
-        Facet(
-            "available",
-            {True: matching.filter(open_to_requests=True, paused=False).count()},
-        ),
+        _link_facet("sector", Profile.sectors.through.objects, "sector_id", Sector, ids),
+        _column_facet("region", matching, "canadian_region_id", CityRegion),
+        _column_facet("country", country_visible, "country_of_origin_id", Country),
+        _link_facet("language", ProfileLanguage.objects, "language_id", Language, ids),
+        _link_facet("engagement", engagement_links, "engagementtype_id", EngagementType, ids),
+        Facet("available", {True: matching.filter(open_to_requests=True, paused=False).count()}),
     ]
 
 
@@ -113,9 +141,17 @@ def member_facets(matching: QuerySet, viewer) -> list[Facet]:
 
 def filter_organisations(queryset: QuerySet, filters: dict) -> QuerySet:
     if filters.get("sector"):
-        queryset = queryset.filter(sectors__slug__in=filters["sector"]).distinct()
+        sectors = reference.pks(Sector, filters["sector"])
+        in_sector = Organisation.sectors.through.objects.filter(
+            organisation_id=OuterRef("pk"), sector_id__in=sectors
+        )
+        queryset = queryset.filter(Exists(in_sector))
     if filters.get("region"):
-        queryset = queryset.filter(city_regions__slug=filters["region"])
+        regions = reference.pks(CityRegion, [filters["region"]])
+        in_region = Organisation.city_regions.through.objects.filter(
+            organisation_id=OuterRef("pk"), cityregion_id__in=regions
+        )
+        queryset = queryset.filter(Exists(in_region))
     if filters.get("kind"):
         queryset = queryset.filter(kind=filters["kind"])
     return queryset
@@ -127,11 +163,17 @@ def find_organisations(filters: dict, *, cursor: str | None = None) -> Results:
     rows, order = _sorted(matching, filters)
     rows = rows.prefetch_related("sectors", "city_regions")
     page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE)
-    facets = [
-        _facet("kind", matching, "kind"),
-        _facet("sector", matching, "sectors__slug"),
-    ]
+    facets = _cached("organisations", "public", filters, lambda: organisation_facets(matching))
     return Results(page=page, facets=facets)
+
+
+def organisation_facets(matching: QuerySet) -> list[Facet]:
+    kinds = matching.order_by().values("kind").annotate(count=Count("*"))
+    links = Organisation.sectors.through.objects
+    return [
+        Facet("kind", {row["kind"]: row["count"] for row in kinds}),
+        _link_facet("sector", links, "sector_id", Sector, matching.values("pk")),
+    ]
 
 
 # --- Shared ---------------------------------------------------------------------------------------
@@ -144,11 +186,32 @@ def _sorted(matching: QuerySet, filters: dict) -> tuple[QuerySet, tuple[str, ...
     return matching, ("-last_active_at", "-pk")
 
 
-def _facet(name: str, matching: QuerySet, path: str) -> Facet:
-    rows = (
-        matching.order_by()
-        .values(path)
-        .annotate(count=Count("pk", distinct=True))
-        .filter(**{f"{path}__isnull": False})
-    )
-    return Facet(name, {row[path]: row["count"] for row in rows})
+def _cached(kind: str, audience: str, filters: dict, compute) -> list[Facet]:
+    seconds = settings.DIRECTORY_FACETS_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    relevant = sorted((name, value) for name, value in filters.items() if name != "sort" and value)
+    digest = hashlib.sha256(repr((audience, relevant)).encode()).hexdigest()[:32]
+    key = f"directory:facets:{kind}:{get_language()}:{digest}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = compute()
+        cache.set(key, facets, seconds)
+    return facets
+
+
+def _column_facet(name: str, matching: QuerySet, column: str, model) -> Facet:
+    rows = matching.order_by().values(column).annotate(count=Count("*"))
+    return _named(name, model, ((row[column], row["count"]) for row in rows))
+
+
+def _link_facet(name: str, links: QuerySet, column: str, model, ids: QuerySet) -> Facet:
+    """Counts per value of a many-to-many link, among the owners whose ids are ``ids``."""
+    owner = "organisation_id" if hasattr(links.model, "organisation_id") else "profile_id"
+    rows = links.filter(**{f"{owner}__in": ids}).values(column).annotate(count=Count("*"))
+    return _named(name, model, ((row[column], row["count"]) for row in rows))
+
+
+def _named(name: str, model, counts) -> Facet:
+    keys = reference.keys_by_pk(model)
+    return Facet(name, {keys[pk]: count for pk, count in counts if pk in keys})

@@ -6,11 +6,11 @@ app_name = "organisations"
 
 urlpatterns = [
     path("new/", views.organisation_create, name="create"),
-    path("<str:slug>/", views.organisation_detail, name="detail"),
-    path("<str:slug>/edit/", views.organisation_edit, name="edit"),
-    path("<str:slug>/invite/", views.organisation_invite, name="invite"),
+    path("<uslug:slug>/", views.organisation_detail, name="detail"),
+    path("<uslug:slug>/edit/", views.organisation_edit, name="edit"),
+    path("<uslug:slug>/invite/", views.organisation_invite, name="invite"),
     path(
-        "<str:slug>/members/<int:membership_id>/remove/",
+        "<uslug:slug>/members/<int:membership_id>/remove/",
         views.organisation_remove_member,
         name="remove_member",
     ),

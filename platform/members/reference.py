@@ -45,6 +45,16 @@ def rows(model) -> list[dict]:
     return cached
 
 
+def pks(model, keys) -> list[int]:
+    """The primary keys of the rows with these slugs or codes (unknown ones are left out)."""
+    wanted = set(keys)
+    return [row["pk"] for row in rows(model) if row["key"] in wanted]
+
+
+def keys_by_pk(model) -> dict[int, str]:
+    return {row["pk"]: row["key"] for row in rows(model)}
+
+
 def key_choices(model):
     """Choices keyed by slug or code, for filters in URLs; a callable, so it is read per form."""
     return lambda: [(row["key"], row["name"]) for row in rows(model)]

@@ -1,11 +1,182 @@
+"""The members API's input validation and output shapes; the rules themselves live in services."""
+
+import re
+
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
-from core.api import ModelSerializer
-from members.models import User
+from core.api import ModelSerializer, StrictCharField, StrictEmailField
+from members.forms import SortChoices
+from members.models import (
+    CityRegion,
+    Corridor,
+    Country,
+    CountryExperience,
+    Designation,
+    EngagementType,
+    ExpertiseTag,
+    Invitation,
+    KnowledgeStage,
+    Language,
+    Membership,
+    Organisation,
+    Profile,
+    ProfileLanguage,
+    ProfileLink,
+    Sector,
+    User,
+    Visibility,
+    visible_text,
+)
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+COUNTRY_CODE = r"^[A-Za-z]{2}$"
+SLUG_MAX_LENGTH = 50
+
+# NUL cannot be stored by PostgreSQL and DRF refuses it anyway; written as a pattern so that the
+# schema says so too (DRF's own ProhibitNullCharactersValidator is invisible in the schema).
+# Error messages reuse translated ones; help texts document the API for developers, in English.
+no_nul = RegexValidator(
+    r"^[^\x00]+$", ProhibitNullCharactersValidator.message, code="null_characters_not_allowed"
+)
 
 
-class AccountSerializer(ModelSerializer):
+class Text(StrictCharField):
+    """Text without NUL characters, no longer than its limit as sent (before surrounding spaces
+    are trimmed), and a schema that states both."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ] + [no_nul]
+
+    def run_validation(self, data=empty):
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
+class MembersModelSerializer(ModelSerializer):
+    serializer_field_mapping = {
+        **ModelSerializer.serializer_field_mapping,
+        models.CharField: Text,
+        models.TextField: Text,
+    }
+
+
+class FlatListField(serializers.ListField):
+    """A list whose items' errors are reported on the list itself (``attr: "sector"``), as the
+    schema of drf-standardized-errors names them, rather than per index (``"sector.0"``)."""
+
+    def run_child_validation(self, data):
+        result, errors = [], []
+        for item in data:
+            try:
+                result.append(self.child.run_validation(item))
+            except serializers.ValidationError as error:
+                errors.extend(detail for detail in error.detail if detail not in errors)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
+
+
+class ReferenceField(serializers.SlugRelatedField):
+    """Reference data (a sector, a city-region …): written as its key (slug or code), read as
+    ``{key, name}`` with the name in the request's language."""
+
+    def __init__(self, slug_field: str = "slug", *, pattern: str = SLUG, **kwargs):
+        self.pattern = pattern
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def run_validation(self, data=empty):
+        if data == "":  # DRF would take it for null, which the schema does not say
+            self.fail("invalid")
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > SLUG_MAX_LENGTH:
+            self.fail("invalid")
+        if not re.fullmatch(self.pattern, data):
+            self.fail("invalid")
+        if self.pattern == COUNTRY_CODE:
+            data = data.upper()
+        return super().to_internal_value(data)
+
+    def to_representation(self, obj):
+        return {self.slug_field: getattr(obj, self.slug_field), "name": obj.name}
+
+
+class ReferenceFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = ReferenceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        key = self.target.slug_field
+        if direction == "request":
+            return {"type": "string", "pattern": self.target.pattern, "maxLength": SLUG_MAX_LENGTH}
+        return {
+            "type": "object",
+            "properties": {key: {"type": "string"}, "name": {"type": "string"}},
+            "required": [key, "name"],
+        }
+
+
+class ReferenceListField(serializers.ListField):
+    """Read-only reference data as a list of ``{key, name}``; unlike a many-related field it can
+    be null as a whole."""
+
+    def __init__(self, slug_field: str = "slug", **kwargs):
+        super().__init__(child=ReferenceField(slug_field, read_only=True), read_only=True, **kwargs)
+
+    def to_representation(self, items):
+        return [self.child.to_representation(item) for item in items.all()]
+
+
+class CountryCode(Text):
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
+
+
+def key_filter(pattern: str = SLUG, **kwargs) -> Text:
+    """A filter on reference data by key; empty means no filter, as on the pages."""
+    field_class = CountryCode if pattern == COUNTRY_CODE else Text
+    return field_class(
+        required=False,
+        allow_blank=True,
+        max_length=SLUG_MAX_LENGTH,
+        validators=[RegexValidator(pattern, code="invalid")],
+        **kwargs,
+    )
+
+
+def choice_filter(choices, **kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, required=False, allow_blank=True, **kwargs)
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` and nothing else, as the schema says."""
+
+    TRUE_VALUES = frozenset({"true", True})
+    FALSE_VALUES = frozenset({"false", False})
+    NULL_VALUES = frozenset()
+
+
+def query_text(max_length: int = 200, **kwargs) -> Text:
+    return Text(required=False, allow_blank=True, max_length=max_length, **kwargs)
+
+
+# --- Account --------------------------------------------------------------------------------------
+
+
+class AccountSerializer(MembersModelSerializer):
     """The signed-in member's own account; it is the only place their e-mail is serialised."""
 
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
@@ -15,3 +186,468 @@ class AccountSerializer(ModelSerializer):
         fields = ["id", "email", "display_name", "language", "date_joined"]
         read_only_fields = ["id", "email", "date_joined"]
         extra_kwargs = {"display_name": {"required": False}}
+
+
+# --- Reference data -------------------------------------------------------------------------------
+
+
+class NamedSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="In the request's language.")
+
+
+class SectorSerializer(NamedSerializer):
+    class Meta:
+        model = Sector
+        fields = ["slug", "name"]
+
+
+class CountrySerializer(NamedSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name"]
+
+
+class CityRegionSerializer(NamedSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+
+    class Meta:
+        model = CityRegion
+        fields = ["slug", "name", "country"]
+
+
+class LanguageSerializer(NamedSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]
+
+
+class EngagementTypeSerializer(NamedSerializer):
+    class Meta:
+        model = EngagementType
+        fields = ["slug", "name"]
+
+
+class KnowledgeStageSerializer(NamedSerializer):
+    class Meta:
+        model = KnowledgeStage
+        fields = ["slug", "name", "position"]
+
+
+class ExpertiseTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExpertiseTag
+        fields = ["key", "name"]
+
+
+class CityRegionQuerySerializer(serializers.Serializer):
+    country = key_filter(
+        COUNTRY_CODE, help_text="Only the city-regions of this country (ISO code, e.g. CA)."
+    )
+
+
+class ExpertiseTagQuerySerializer(serializers.Serializer):
+    q = query_text(
+        max_length=60, help_text="The beginning of a tag, matched on its normalised spelling."
+    )
+
+
+# --- Directory ------------------------------------------------------------------------------------
+
+
+class DirectoryQuerySerializer(serializers.Serializer):
+    q = query_text(help_text="Keywords; every word must match.")
+    sector = FlatListField(
+        child=key_filter(),
+        required=False,
+        max_length=30,
+        help_text="Sector slugs, repeatable: any of them matches.",
+    )
+    region = key_filter(help_text="A city-region slug.")
+    sort = choice_filter(
+        SortChoices.choices,
+        help_text="Relevance applies when there are keywords; otherwise recent activity.",
+    )
+    cursor = query_text(
+        max_length=500,
+        help_text="The position to continue from, as given in `next`; unreadable ones start over.",
+    )
+
+    def validate_sector(self, value):
+        return [slug for slug in value if slug]
+
+
+class MemberQuerySerializer(DirectoryQuerySerializer):
+    country = key_filter(
+        COUNTRY_CODE, help_text="Country of origin (ISO code), where members show it."
+    )
+    language = key_filter(help_text="A language code, e.g. cmn or yue.")
+    engagement = key_filter(help_text="An engagement type slug.")
+    organisation_kind = choice_filter(
+        Organisation.Kind.choices, help_text="Members of an organisation of this kind."
+    )
+    available = QueryBooleanField(
+        required=False, help_text="Only members open to help requests now."
+    )
+
+
+class OrganisationQuerySerializer(DirectoryQuerySerializer):
+    kind = choice_filter(Organisation.Kind.choices)
+
+
+class FacetCountSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="A filter value, as the filter takes it.")
+    count = serializers.IntegerField(help_text="How many results that value would give.")
+
+
+def facet(help_text):
+    return FacetCountSerializer(many=True, help_text=help_text)
+
+
+class MemberFacetsSerializer(serializers.Serializer):
+    sector = facet("Sector slugs")
+    region = facet("Canadian city-region slugs")
+    country = facet("Country of origin codes, counted where members show it")
+    language = facet("Language codes")
+    engagement = facet("Engagement type slugs")
+    available = serializers.IntegerField(help_text="Members open to help requests now.")
+
+
+class OrganisationFacetsSerializer(serializers.Serializer):
+    kind = facet("Kinds of organisation")
+    sector = facet("Sector slugs")
+
+
+# --- Profiles -------------------------------------------------------------------------------------
+
+
+class TagsField(FlatListField):
+    """Free tags as a list of names, twenty at most; spellings that normalise alike become one
+    tag. Read back as the names stored, however many there are."""
+
+    MAX_TAGS = 20
+    default_error_messages = {"too_many": _("Twenty tags at most.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(child=Text(max_length=60, allow_blank=True), required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        tags = super().to_internal_value(data)
+        if len(tags) > self.MAX_TAGS:
+            self.fail("too_many")
+        return tags
+
+    def to_representation(self, tags):
+        return [tag.name for tag in tags.all()]
+
+
+class TagsFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = TagsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            schema = auto_schema._map_serializer_field(
+                self.target, direction, bypass_extensions=True
+            )
+            return {**schema, "maxItems": TagsField.MAX_TAGS}
+        return {"type": "array", "items": {"type": "string"}}
+
+
+class SpokenLanguageSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="language.code")
+    name = serializers.CharField(source="language.name")
+
+    class Meta:
+        model = ProfileLanguage
+        fields = ["code", "name", "level"]
+
+
+class CorridorSerializer(serializers.ModelSerializer):
+    china_region = ReferenceField(read_only=True)
+    canada_region = ReferenceField(read_only=True)
+    sector = ReferenceField(read_only=True)
+
+    class Meta:
+        model = Corridor
+        fields = ["china_region", "canada_region", "sector"]
+
+
+class CountryExperienceSerializer(serializers.ModelSerializer):
+    country = ReferenceField("code", read_only=True)
+
+    class Meta:
+        model = CountryExperience
+        fields = ["country", "years"]
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Designation
+        fields = ["title", "jurisdiction"]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProfileLink
+        fields = ["label", "url"]
+
+
+class ProfileOrganisationSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+
+    class Meta:
+        model = Membership
+        fields = ["slug", "name"]
+
+
+class MemberCardSerializer(serializers.ModelSerializer):
+    """A member as the directory lists them."""
+
+    id = serializers.IntegerField(source="pk", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    canadian_region = ReferenceField(read_only=True, allow_null=True)
+    sectors = ReferenceField(many=True, read_only=True)
+    expertise = TagsField(read_only=True)
+    available = serializers.BooleanField(read_only=True)
+    photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "display_name",
+            "headline",
+            "canadian_region",
+            "sectors",
+            "expertise",
+            "available",
+            "photo",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_photo(self, profile) -> str | None:
+        if not profile.show_photo:
+            return None
+        return self.context["request"].build_absolute_uri(profile.photo.url)
+
+
+class MemberPageSerializer(serializers.Serializer):
+    results = MemberCardSerializer(many=True)
+    next = serializers.URLField(
+        allow_null=True, help_text="The next page with the same filters; null on the last one."
+    )
+    facets = MemberFacetsSerializer(help_text="Counts over every match, not just this page.")
+
+
+PROFILE_FIELDS = [
+    "id",
+    "display_name",
+    "headline",
+    "bio",
+    "photo",
+    "current_role",
+    "employer",
+    "years_experience",
+    "canadian_region",
+    "country_of_origin",
+    "years_in_canada",
+    "home_regions",
+    "sectors",
+    "expertise",
+    "advice_topics",
+    "languages",
+    "engagement_types",
+    "knowledge_stages",
+    "corridors",
+    "countries_worked",
+    "designations",
+    "links",
+    "organisations",
+    "hours_per_month",
+    "open_to_requests",
+    "paused",
+    "available",
+]
+
+
+class ProfileSerializer(ModelSerializer):
+    id = serializers.IntegerField(source="pk", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    languages = SpokenLanguageSerializer(source="spoken", many=True, read_only=True)
+    corridors = CorridorSerializer(many=True, read_only=True)
+    countries_worked = CountryExperienceSerializer(many=True, read_only=True)
+    organisations = ProfileOrganisationSerializer(
+        source="user.memberships", many=True, read_only=True
+    )
+    available = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Profile
+        fields = PROFILE_FIELDS
+
+
+class PublicProfileSerializer(ProfileSerializer):
+    """A profile as another viewer sees it: each sensitive field is null unless its owner lets
+    this viewer see it (``context["visible"]``)."""
+
+    photo = serializers.ImageField(read_only=True, allow_null=True)
+    employer = serializers.CharField(read_only=True, allow_null=True)
+    country_of_origin = ReferenceField("code", read_only=True, allow_null=True)
+    years_in_canada = serializers.IntegerField(read_only=True, allow_null=True)
+    home_regions = ReferenceListField(allow_null=True)
+    designations = DesignationSerializer(many=True, read_only=True, allow_null=True)
+    links = LinkSerializer(many=True, read_only=True, allow_null=True)
+    canadian_region = ReferenceField(read_only=True, allow_null=True)
+    sectors = ReferenceField(many=True, read_only=True)
+    expertise = TagsField(read_only=True)
+    advice_topics = TagsField(read_only=True)
+    engagement_types = ReferenceField(many=True, read_only=True)
+    knowledge_stages = ReferenceField(many=True, read_only=True)
+
+    class Meta(ProfileSerializer.Meta):
+        read_only_fields = PROFILE_FIELDS
+
+    def to_representation(self, profile):
+        hidden = set(Profile.SENSITIVE_FIELDS) - self.context["visible"]
+        data = super().to_representation(profile)
+        data.update(dict.fromkeys(hidden, None))
+        return data
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Visibility.values, "description": "public, members or private"},
+    component_name="Visibility",
+)
+class VisibilityField(serializers.ChoiceField):
+    """Who sees a field: everyone, signed-in members, or only its owner; one schema component."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Visibility.choices, required=False, **kwargs)
+
+
+class FieldVisibilitySerializer(serializers.Serializer):
+    """Who sees each sensitive field of the member's profile."""
+
+    photo = VisibilityField()
+    employer = VisibilityField()
+    country_of_origin = VisibilityField()
+    years_in_canada = VisibilityField()
+    home_regions = VisibilityField()
+    designations = VisibilityField()
+    links = VisibilityField()
+
+    def get_attribute(self, profile):
+        return {field: profile.visibility_of(field) for field in Profile.SENSITIVE_FIELDS}
+
+
+class OwnProfileSerializer(ProfileSerializer):
+    """The signed-in member's own profile, with who sees what; reference data is written as keys."""
+
+    serializer_field_mapping = MembersModelSerializer.serializer_field_mapping
+
+    photo = serializers.ImageField(read_only=True, allow_null=True)
+    canadian_region = ReferenceField(
+        queryset=CityRegion.objects.filter(country__code="CA"), allow_null=True, required=False
+    )
+    country_of_origin = ReferenceField(
+        "code",
+        pattern=COUNTRY_CODE,
+        queryset=Country.objects.all(),
+        allow_null=True,
+        required=False,
+    )
+    home_regions = ReferenceField(
+        many=True, queryset=CityRegion.objects.exclude(country__code="CA"), required=False
+    )
+    sectors = ReferenceField(many=True, queryset=Sector.objects.all(), required=False)
+    engagement_types = ReferenceField(
+        many=True, queryset=EngagementType.objects.all(), required=False
+    )
+    knowledge_stages = ReferenceField(
+        many=True, queryset=KnowledgeStage.objects.all(), required=False
+    )
+    expertise = TagsField()
+    advice_topics = TagsField()
+    designations = DesignationSerializer(many=True, read_only=True)
+    links = LinkSerializer(many=True, read_only=True)
+    visibility = FieldVisibilitySerializer(required=False)
+
+    class Meta(ProfileSerializer.Meta):
+        fields = [
+            *PROFILE_FIELDS,
+            "listing",
+            "visibility",
+            "offers_expertise",
+            "seeks_help",
+            "represents_facilitator",
+        ]
+        read_only_fields = ["offers_expertise", "seeks_help", "represents_facilitator"]
+
+
+# --- Organisations --------------------------------------------------------------------------------
+
+
+class OrganisationSerializer(MembersModelSerializer):
+    slug = serializers.CharField(read_only=True)
+    name = Text(max_length=160, validators=[visible_text])
+    sectors = ReferenceField(many=True, queryset=Sector.objects.all(), required=False)
+    city_regions = ReferenceField(many=True, queryset=CityRegion.objects.all(), required=False)
+    website = serializers.URLField(max_length=300, required=False, allow_blank=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "category",
+            "description",
+            "sectors",
+            "city_regions",
+            "size",
+            "founded",
+            "website",
+            "verified",
+            "created_at",
+        ]
+        read_only_fields = ["slug", "verified", "created_at"]
+        extra_kwargs = {"category": {"help_text": "Only for facilitators, and fitting their kind."}}
+
+
+class OrganisationCardSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True)
+    sectors = ReferenceField(many=True, read_only=True)
+    city_regions = ReferenceField(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "kind", "category", "verified", "sectors", "city_regions"]
+
+
+class OrganisationPageSerializer(serializers.Serializer):
+    results = OrganisationCardSerializer(many=True)
+    next = serializers.URLField(
+        allow_null=True, help_text="The next page with the same filters; null on the last one."
+    )
+    facets = OrganisationFacetsSerializer(help_text="Counts over every match.")
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """Who belongs to an organisation: names and roles, never e-mail addresses."""
+
+    member_id = serializers.IntegerField(source="user_id", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "member_id", "display_name", "role", "joined_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    email = StrictEmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "created_at", "expires_at"]
+        read_only_fields = ["created_at", "expires_at"]

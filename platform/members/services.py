@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from core import audit
 from core.images import square_jpeg
 from core.search import segment
 from members import selectors
@@ -309,6 +310,11 @@ def set_verified(*, organisation: Organisation, verified: bool, actor: User) -> 
         raise PermissionDenied(_("Only staff can verify organisations."))
     organisation.verified = verified
     organisation.save(update_fields=["verified"])
+    audit.record(
+        actor=actor,
+        action="organisation.verified" if verified else "organisation.unverified",
+        target=organisation,
+    )
     return organisation
 
 

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import services
@@ -144,3 +146,25 @@ def test_organisation_directory_search_and_kind_filter(client, member):
     assert [o.name for o in response.context["page"].items] == ["深圳湾科技"]
     response = client.get(reverse("directory:organisations"), {"kind": "public"})
     assert [o.name for o in response.context["page"].items] == ["Ottawa Trade Office"]
+
+
+def test_visitors_with_the_same_filters_share_the_facet_counts(client, settings):
+    settings.DIRECTORY_FACETS_CACHE_SECONDS = 300
+    listed_member("Arjun", headline="Fintech product lead")
+    client.get(reverse("directory:members"), {"q": "warm the reference cache"})
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("directory:members"), {"q": "fintech"})
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("directory:members"), {"q": "fintech", "sort": "recent"})
+    assert len(second) == len(first) - 6  # the five facets and the availability count
+    listed_member("Amélie", headline="Fintech en français")
+    assert sorted(names(client, q="fintech")) == ["Amélie", "Arjun"]  # results stay live
+
+
+def test_a_cursor_from_another_order_starts_again(client):
+    for number in range(25):
+        listed_member(f"Fintech {number:02d}", headline="Fintech adviser")
+    recent = client.get(reverse("directory:members")).context["page"].next_cursor
+    response = client.get(reverse("directory:members"), {"q": "fintech", "cursor": recent})
+    assert response.status_code == 200
+    assert len(response.context["page"].items) == 20

@@ -1,9 +1,11 @@
 import re
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.urls import reverse
 
+from core.models import AuditEvent
 from members import services
 from members.models import Invitation, Membership, Organisation
 from tests.members.factories import (
@@ -133,11 +135,16 @@ def test_only_staff_set_the_verified_badge(client, organisation, member):
     assert not organisation.verified
     with pytest.raises(services.PermissionDenied):
         services.set_verified(organisation=organisation, verified=True, actor=member)
-    services.set_verified(
-        organisation=organisation, verified=True, actor=UserFactory(is_staff=True)
-    )
+    staff = UserFactory(is_staff=True)
+    services.set_verified(organisation=organisation, verified=True, actor=staff)
     organisation.refresh_from_db()
     assert organisation.verified
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.action, event.target) == (
+        staff,
+        "organisation.verified",
+        organisation,
+    )
 
 
 @pytest.mark.parametrize(
@@ -162,3 +169,21 @@ def test_member_lists_are_for_signed_in_members_only(client, organisation, membe
     page = client.get(reverse("organisations:detail", args=[organisation.slug])).content.decode()
     assert member.display_name in page
     assert member.email not in page
+
+
+def test_staff_verify_organisations_from_the_admin(client, organisation):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(admin, generate_totp_secret())
+    client.force_login(admin)
+    response = client.post(
+        "/admin/members/organisation/",
+        {"action": "verify", "_selected_action": [organisation.pk]},
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.verified
+
+
+def test_a_nul_in_an_address_is_simply_not_found(client):
+    assert client.get("/organisations/%00/").status_code == 404
+    assert client.get("/api/v1/organisations/%00/").status_code == 404

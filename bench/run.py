@@ -1,0 +1,890 @@
+"""`make bench`: load the platform's key pages and API lists on PostgreSQL and report the figures.
+
+1. checks that PostgreSQL answers, creates the benchmark database if needed and migrates it;
+2. generates the scale data set (`manage.py seed_scale`) unless the database already holds it;
+3. starts gunicorn (2 sync workers) on a free port of 127.0.0.1, with DEBUG off and BENCHMARK on;
+4. warms every endpoint up, then loads each one in turn from a separate locust process;
+5. reads the server-side time of every request (µs) from gunicorn's access log, the client-side
+   times from locust, the workers' resident memory from /proc, and counts each page's SQL queries
+   in this process with Django's test client against the same database;
+6. writes bench/results/latest.json, latest.md and latest-p95.svg, prints the table and says which
+   targets are met.
+
+Knobs (environment): DATABASE_URL (a PostgreSQL URL; default the local knowbridge_bench database),
+BENCH_MEMBERS, BENCH_ORGANISATIONS (size of the data set), BENCH_SECONDS (load per endpoint),
+BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
+BENCH_STRICT=1 (exit 1 when a target is missed).
+"""
+
+import html
+import json
+import math
+import os
+import platform as host
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT / "platform"))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/knowbridge_bench"
+HEADER = "X-Bench-Endpoint"
+WARMUP_REQUESTS = 6
+QUERY_SAMPLES = 3
+MB = 1024 * 1024
+
+# Targets on the 2-core reference machine (DESIGN.md, "Data, search and scale").
+DIRECTORY_P95_MS = 50
+PROFILE_P95_MS = 30
+MAX_QUERIES = 12
+MAX_WORKER_RSS_MB = 150
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    members: int
+    organisations: int
+    seconds: int
+    users: int
+    workers: int
+    results: Path
+    strict: bool
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        env = os.environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            members=int(env.get("BENCH_MEMBERS", 100_000)),
+            organisations=int(env.get("BENCH_ORGANISATIONS", 2_000)),
+            seconds=max(1, int(env.get("BENCH_SECONDS", 15))),
+            users=max(1, int(env.get("BENCH_USERS", 4))),
+            workers=max(1, int(env.get("BENCH_WORKERS", 2))),
+            results=Path(env.get("BENCH_RESULTS") or BENCH / "results"),
+            strict=env.get("BENCH_STRICT") == "1",
+        )
+
+
+@dataclass
+class Endpoint:
+    name: str  # ASCII id, sent in the X-Bench-Endpoint header
+    label: str
+    paths: list[str]
+    kind: str  # "page", "api" or "baseline"
+    target_ms: int | None = None  # server-side p95 target
+    headers: dict = field(default_factory=dict)
+    viewer: str = "anonymous"  # "anonymous", "member" (session cookie) or "token"
+    # Filled in by the run:
+    requests: int = 0
+    failures: int = 0
+    rps: float = 0.0
+    ratio: float | None = None
+    server_p50_ms: float | None = None
+    server_p95_ms: float | None = None
+    client_p50_ms: float | None = None
+    client_p95_ms: float | None = None
+    server_statuses: dict = field(default_factory=dict)
+    queries: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+STARTED = time.monotonic()
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.monotonic() - STARTED:6.1f} s] {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    print(f"[bench] error: {message}", file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+# --- Database -------------------------------------------------------------------------------------
+
+
+def prepare_database(config: Config) -> None:
+    """Check that PostgreSQL answers and create the benchmark database when it is missing."""
+    import psycopg
+    from psycopg import sql
+
+    url = urllib.parse.urlsplit(config.database_url)
+    if url.scheme not in ("postgres", "postgresql", "pgsql", "postgis"):
+        fail(f"the benchmark runs on PostgreSQL; DATABASE_URL is {url.scheme}://…")
+    name = urllib.parse.unquote(url.path.lstrip("/"))
+    if not name:
+        fail("DATABASE_URL names no database")
+    server = url._replace(path="/postgres").geturl().replace("postgis://", "postgres://")
+    server = re.sub(r"^(pgsql|postgresql)://", "postgres://", server)
+    try:
+        connection = psycopg.connect(server, connect_timeout=5, autocommit=True)
+    except psycopg.OperationalError as error:
+        fail(
+            f"PostgreSQL is not reachable at {url.hostname}:{url.port or 5432} ({error}). "
+            "Start it, or point DATABASE_URL at one."
+        )
+    with connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            say(f"creating database {name}")
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def server_environment(config: Config) -> dict[str, str]:
+    """What gunicorn (and this process, for the query counts) run with."""
+    return {
+        "DATABASE_URL": config.database_url,
+        "DJANGO_ENV": "development",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BENCHMARK": "1",
+        # The API's rate limits would turn a load test into a test of the throttle.
+        "API_THROTTLE_ANON": "1000000/s",
+        "API_THROTTLE_USER": "1000000/s",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "platform"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+
+
+def ensure_dataset(config: Config) -> dict | None:
+    """Run seed_scale unless the database holds the data set of the requested size.
+
+    Returns the seed's time per phase when it ran."""
+    from django.core.management import call_command
+
+    from members.management.commands.seed_scale import SCALE_DOMAIN
+    from members.models import Organisation, User
+
+    members = User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").count()
+    organisations = Organisation.objects.filter(website__contains=f".{SCALE_DOMAIN}/").count()
+    if (members, organisations) == (config.members, config.organisations):
+        say(f"data set present: {members:,} members, {organisations:,} organisations")
+        return None
+    size = f"{config.members:,} members, {config.organisations:,} organisations"
+    say(f"generating the data set: {size}")
+    output = Tee(sys.stdout)
+    call_command(
+        "seed_scale",
+        members=config.members,
+        organisations=config.organisations,
+        force=members > 0,
+        stdout=output,
+    )
+    phases = re.findall(r"^  (.+?)\s+([\d.]+) s$", output.getvalue(), flags=re.MULTILINE)
+    total = re.search(r"ready in ([\d.]+) s", output.getvalue())
+    return {
+        "phases_s": {name: float(seconds) for name, seconds in phases},
+        "total_s": float(total.group(1)) if total else None,
+    }
+
+
+class Tee(StringIO):
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text):
+        self.stream.write(text)
+        self.stream.flush()
+        return super().write(text)
+
+
+# --- What to load ---------------------------------------------------------------------------------
+
+
+def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
+    """The key pages, the API lists of the URLconf, and the one-query baseline."""
+    from django.conf import settings
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from members.models import Organisation, Profile
+
+    rng = random.Random(2026)  # noqa: S311 - a reproducible sample of pages, not a secret
+    public = list(
+        Profile.objects.filter(
+            listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
+        ).values_list("pk", flat=True)
+    )
+    slugs = list(Organisation.objects.values_list("slug", flat=True))
+    if not public or not slugs:
+        fail("the database has no public profile or no organisation to load")
+    viewer = Profile.objects.filter(
+        pk__in=public, user__is_staff=False, user__memberships__isnull=False
+    ).first() or Profile.objects.get(pk=public[0])
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(viewer.user)
+    session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    token, _created = Token.objects.get_or_create(user=viewer.user)
+    credentials = {
+        "member": {"Cookie": session},
+        "token": {"Authorization": f"Token {token.key}"},
+    }
+
+    def q(text: str) -> str:
+        return urllib.parse.quote_plus(text)
+
+    directory = DIRECTORY_P95_MS
+    endpoints = [
+        Endpoint("home", "Home", ["/"], "page"),
+        Endpoint("directory", "Member directory", ["/directory/"], "page", directory),
+        Endpoint(
+            "directory_search_en",
+            "Directory: “supply chain”",
+            [f"/directory/?q={q('supply chain')}"],
+            "page",
+            directory,
+        ),
+        Endpoint(
+            "directory_search_zh",
+            "Directory: “供应链”",
+            [f"/directory/?q={q('供应链')}"],
+            "page",
+            directory,
+        ),
+        Endpoint(
+            "directory_sector",
+            "Directory: sector ICT",
+            ["/directory/?sector=ict-software"],
+            "page",
+            directory,
+        ),
+        Endpoint("directory_page2", "Directory: page 2", [], "page", directory),  # cursor later
+        Endpoint(
+            "directory_search_member",
+            "Directory: “supply chain”, signed in",
+            [f"/directory/?q={q('supply chain')}"],
+            "page",
+            directory,
+            viewer="member",
+        ),
+        Endpoint(
+            "organisation_directory",
+            "Organisation directory",
+            ["/directory/organisations/"],
+            "page",
+            directory,
+        ),
+        Endpoint(
+            "profile",
+            "Profile page (random public)",
+            [f"/members/{pk}/" for pk in rng.sample(public, min(len(public), 1000))],
+            "page",
+            PROFILE_P95_MS,
+        ),
+        Endpoint(
+            "organisation",
+            "Organisation page (random)",
+            [
+                f"/organisations/{urllib.parse.quote(slug)}/"
+                for slug in rng.sample(slugs, min(len(slugs), 500))
+            ],
+            "page",
+        ),
+        *api_lists(),
+        Endpoint("one_query", "Baseline: one-query view", ["/bench/one-query/"], "baseline"),
+    ]
+    for endpoint in endpoints:
+        endpoint.headers = dict(credentials.get(endpoint.viewer, {}))
+    return endpoints, {"viewer_id": viewer.pk}
+
+
+def api_lists() -> list[Endpoint]:
+    """Every /api/v1/ list without path parameters, read from the OpenAPI schema."""
+    try:
+        from drf_spectacular.generators import SchemaGenerator
+
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    except Exception as error:  # fall back to the two lists the issue names
+        say(f"could not build the OpenAPI schema ({error}); loading the known API lists")
+        return [
+            Endpoint(f"api_{name}", f"API {path}", [path], "api")
+            for name, path in (
+                ("members", "/api/v1/members/"),
+                ("organisations", "/api/v1/organisations/"),
+            )
+            if _resolves(path)
+        ]
+    components = schema.get("components", {}).get("schemas", {})
+    endpoints = []
+    for path, operations in sorted(schema["paths"].items()):
+        operation = operations.get("get")
+        if not path.startswith("/api/v1/") or "{" in path or operation is None:
+            continue
+        if not _is_list(operation, components):
+            continue
+        anonymous = {} in (operation.get("security") or [{}])
+        name = "api_" + re.sub(r"[^a-z0-9]+", "_", path.removeprefix("/api/v1/")).strip("_")
+        endpoints.append(
+            Endpoint(
+                name, f"API {path}", [path], "api", viewer="anonymous" if anonymous else "token"
+            )
+        )
+    return endpoints
+
+
+def _is_list(operation: dict, components: dict) -> bool:
+    """A response that is an array, or a page of results (an object with an array `results`)."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    schema = next(iter(content.values()), {}).get("schema", {})
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    if schema.get("type") == "array":
+        return True
+    return schema.get("properties", {}).get("results", {}).get("type") == "array"
+
+
+def _resolves(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+# --- The server -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with sync workers: the views are CPU-bound Python and the database is local, so one
+    single-threaded worker per core gives the shortest response times (gthread's threads would
+    only contend for the GIL); each worker keeps one persistent database connection."""
+
+    ACCESS_FORMAT = "%({x-bench-endpoint}i)s\t%(s)s\t%(D)s\t%(m)s %(U)s"
+
+    def __init__(self, config: Config, raw: Path, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.access_log = raw / "access.log"
+        self.error_log = raw / "gunicorn.log"
+        self.access_log.unlink(missing_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(config.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--access-logfile",
+            str(self.access_log),
+            "--access-logformat",
+            self.ACCESS_FORMAT,
+            "--error-logfile",
+            str(self.error_log),
+            "--chdir",
+            str(ROOT),
+        ]
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                fail(f"gunicorn stopped (exit {self.process.returncode}); see {self.error_log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        fail(f"gunicorn did not answer within {timeout:.0f} s; see {self.error_log}")
+
+    def get(self, path: str, headers: dict, name: str = "warmup") -> tuple[int, str]:
+        request = urllib.request.Request(  # noqa: S310 - always http://127.0.0.1
+            f"{self.url}{path}", headers={HEADER: name, **headers}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    def worker_rss(self) -> dict[int, dict]:
+        """VmRSS, VmHWM (peak) and PSS (shared pages divided among their users) of each worker,
+        from /proc."""
+        workers = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if fields.get("PPid", "").strip() == str(self.process.pid):
+                workers[int(entry.name)] = {
+                    "rss_mb": kib_to_mb(fields["VmRSS"]),
+                    "peak_mb": kib_to_mb(fields["VmHWM"]),
+                    "pss_mb": pss(entry),
+                }
+        return workers
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def kib_to_mb(value: str) -> float:
+    return round(int(value.split()[0]) / 1024, 1)
+
+
+def pss(process: Path) -> float | None:
+    try:
+        rollup = (process / "smaps_rollup").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, flags=re.MULTILINE)
+    return kib_to_mb(found.group(1)) if found else None
+
+
+def warm_up(server: Server, endpoints: list[Endpoint], workers: int) -> None:
+    """A few requests per endpoint (both workers load their caches and jieba's dictionary), the
+    cursor of page 2, and a clear error when an endpoint does not answer 200."""
+    by_name = {endpoint.name: endpoint for endpoint in endpoints}
+    status, body = server.get("/directory/", {})
+    link = re.search(r'rel="next"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*rel="next"', body)
+    if status != 200 or not link:
+        fail("the member directory has no second page to load (is the data set too small?)")
+    query = html.unescape(link.group(1) or link.group(2))
+    by_name["directory_page2"].paths = [f"/directory/{query}" if query.startswith("?") else query]
+    # Concurrent requests, so that every worker gets its share (sequential ones may all land on
+    # the same worker, leaving the other to load jieba during the measurement).
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        for endpoint in endpoints:
+            paths = [
+                endpoint.paths[i % len(endpoint.paths)] for i in range(WARMUP_REQUESTS * workers)
+            ]
+            answers = pool.map(
+                lambda path, e=endpoint: (path, server.get(path, e.headers)[0]), paths
+            )
+            for path, status in answers:
+                if status != 200:
+                    fail(f"{endpoint.label}: GET {path} answered {status} during warm-up")
+
+
+def load(server: Server, endpoint: Endpoint, config: Config, plan: Path, raw: Path) -> None:
+    """One locust process, headless, for BENCH_SECONDS against this endpoint only."""
+    timings = raw / f"{endpoint.name}.timings.json"
+    stats = raw / f"{endpoint.name}.locust"
+    env = {
+        **os.environ,
+        "BENCH_PLAN": str(plan),
+        "BENCH_ENDPOINT": endpoint.name,
+        "BENCH_TIMINGS": str(timings),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "--locustfile",
+        str(BENCH / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(config.users),
+        "--spawn-rate",
+        str(config.users),
+        "--run-time",
+        f"{config.seconds}s",
+        "--host",
+        server.url,
+        "--stop-timeout",  # let requests in flight at the end finish rather than cut them
+        "10",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--json-file",
+        str(stats),
+    ]
+    result = subprocess.run(  # noqa: S603
+        command, env=env, cwd=BENCH, capture_output=True, text=True, timeout=config.seconds + 120
+    )
+    (raw / f"{endpoint.name}.locust.log").write_text(result.stdout + result.stderr)
+    try:
+        summary = json.loads(stats.with_suffix(".locust.json").read_text())
+        times = json.loads(timings.read_text())
+    except (OSError, ValueError):
+        endpoint.errors.append(f"locust produced no results: {result.stderr[-2000:]}")
+        endpoint.failures = 1
+        return
+    endpoint.failures = sum(row["num_failures"] for row in summary)
+    endpoint.requests = len(times) + endpoint.failures
+    if endpoint.failures:
+        endpoint.errors.append(f"{endpoint.failures} failed requests: {result.stderr[-1000:]}")
+    if not times:
+        endpoint.errors.append(f"no request answered; see {raw}/{endpoint.name}.locust.log")
+    else:
+        ms = sorted(time_ms for _end, time_ms in times)
+        endpoint.client_p50_ms = round(percentile(ms, 50), 2)
+        endpoint.client_p95_ms = round(percentile(ms, 95), 2)
+        first = min(end - time_ms / 1000 for end, time_ms in times)
+        last = max(end for end, _time_ms in times)
+        endpoint.rps = round(len(times) / max(last - first, 1e-6), 1)
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of sorted values."""
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def read_access_log(server: Server, endpoints: list[Endpoint]) -> None:
+    times: dict[str, list[int]] = {}
+    statuses: dict[str, dict[str, int]] = {}
+    for line in server.access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4:
+            continue
+        name, status, micros = parts[0], parts[1], parts[2]
+        counts = statuses.setdefault(name, {})
+        counts[status] = counts.get(status, 0) + 1
+        if status == "200" and micros.isdigit():
+            times.setdefault(name, []).append(int(micros))
+    for endpoint in endpoints:
+        endpoint.server_statuses = statuses.get(endpoint.name, {})
+        values = sorted(times.get(endpoint.name, []))
+        if values:
+            endpoint.server_p50_ms = round(percentile(values, 50) / 1000, 2)
+            endpoint.server_p95_ms = round(percentile(values, 95) / 1000, 2)
+
+
+# --- Queries per page -----------------------------------------------------------------------------
+
+
+def count_queries(endpoints: list[Endpoint]) -> None:
+    """SQL queries per request, in this process against the same database, after one warm-up
+    request (caches filled, as in the server); several pages where the endpoint has several."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    for endpoint in endpoints:
+        client = Client(HTTP_HOST="127.0.0.1", headers=endpoint.headers)
+        paths = endpoint.paths[:QUERY_SAMPLES]
+        client.get(paths[0])
+        for path in paths:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            if response.status_code != 200:
+                endpoint.errors.append(f"query count: GET {path} answered {response.status_code}")
+            endpoint.queries.append(len(captured))
+
+
+# --- Results --------------------------------------------------------------------------------------
+
+
+def targets(endpoints: list[Endpoint], workers: dict) -> list[dict]:
+    results = []
+    for endpoint in endpoints:
+        if endpoint.target_ms is not None:
+            value = endpoint.server_p95_ms
+            results.append(
+                {
+                    "target": f"{endpoint.label}: p95 server-side ≤ {endpoint.target_ms} ms",
+                    "value": value,
+                    "met": value is not None and value <= endpoint.target_ms,
+                }
+            )
+    worst = max(endpoints, key=lambda endpoint: max(endpoint.queries, default=0))
+    varying = [endpoint.label for endpoint in endpoints if len(set(endpoint.queries)) > 1]
+    results.append(
+        {
+            "target": f"queries per page fixed and ≤ {MAX_QUERIES}",
+            "value": f"max {max(worst.queries, default=0)} ({worst.label})"
+            + (f"; varies: {', '.join(varying)}" if varying else ""),
+            "met": max(worst.queries, default=0) <= MAX_QUERIES and not varying,
+        }
+    )
+    largest = max((worker["rss_mb"] for worker in workers.values()), default=None)
+    results.append(
+        {
+            "target": f"gunicorn worker RSS ≤ {MAX_WORKER_RSS_MB} MB",
+            "value": largest,
+            "met": largest is not None and largest <= MAX_WORKER_RSS_MB,
+        }
+    )
+    return results
+
+
+def git_commit() -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except OSError:
+        return None
+    return result.stdout.strip() or None
+
+
+def machine() -> dict:
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "memory_gib": memory, "python": host.python_version()}
+
+
+def fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def markdown(report: dict) -> str:
+    meta = report["meta"]
+    lines = [
+        "# KnowBridge benchmark",
+        "",
+        f"{meta['date']} · commit {meta['commit'] or '?'} · {meta['machine']['cpus']} CPUs, "
+        f"{meta['machine']['memory_gib']} GiB · PostgreSQL database `{meta['database']}` with "
+        f"{meta['members']:,} members and {meta['organisations']:,} organisations · gunicorn "
+        f"{meta['workers']} {meta['worker_class']} workers · locust {meta['users']} users, "
+        f"{meta['seconds']} s per endpoint, no think time · load average at start "
+        f"{meta['load_average_at_start']}.",
+        "",
+        "Server-side times are gunicorn's own (`%(D)s`, µs, queueing excluded); client-side times "
+        "are locust's. Pages are loaded anonymously unless marked signed in; API lists anonymously "
+        "where the API allows it, with a token otherwise. Queries: SQL queries per request "
+        "(several pages sampled where the endpoint has several).",
+        "",
+        "| endpoint | p50 server (ms) | p95 server (ms) | p95 client (ms) | req/s | × one-query "
+        "| queries | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in report["endpoints"]:
+        target = ""
+        if row["target_ms"] is not None:
+            met = row["server_p95_ms"] is not None and row["server_p95_ms"] <= row["target_ms"]
+            target = f"≤ {row['target_ms']} ms {'met' if met else '**missed**'}"
+        queries = "/".join(str(count) for count in dict.fromkeys(row["queries"])) or "–"
+        failures = f" ({row['failures']} failed)" if row["failures"] else ""
+        lines.append(
+            f"| {row['label']}{failures} | {fmt(row['server_p50_ms'])} | "
+            f"{fmt(row['server_p95_ms'])} | {fmt(row['client_p95_ms'])} | {fmt(row['rps'])} | "
+            f"{fmt(row['ratio'], 2)} | {queries} | {target} |"
+        )
+    lines += ["", "## Targets", ""]
+    for target in report["targets"]:
+        value = target["value"]
+        value = fmt(value) if isinstance(value, float | int) else value
+        lines.append(f"- {'met' if target['met'] else '**missed**'}: {target['target']} — {value}")
+    lines += ["", "## gunicorn workers", ""]
+    for pid, worker in report["workers"].items():
+        lines.append(
+            f"- pid {pid}: RSS {worker['rss_mb']} MB (peak {worker['peak_mb']} MB, "
+            f"PSS {worker['pss_mb']} MB)"
+        )
+    if report.get("seed"):
+        lines += ["", "## seed_scale (this run)", ""]
+        for name, seconds in report["seed"]["phases_s"].items():
+            lines.append(f"- {name}: {seconds:.1f} s")
+        lines.append(f"- total: {report['seed']['total_s']} s")
+    lines += ["", "![p95 per endpoint](latest-p95.svg)", ""]
+    return "\n".join(lines)
+
+
+def svg_chart(report: dict) -> str:
+    """Horizontal bars of p95 server-side and client-side per endpoint on a logarithmic scale
+    (1 ms to the slowest), with the two latency targets."""
+    rows = report["endpoints"]
+    label_width, bar_width, row_height, top = 290, 520, 34, 46
+    values = [v for row in rows for v in (row["server_p95_ms"], row["client_p95_ms"]) if v]
+    low = 1.0
+    high = 10 ** math.ceil(math.log10(max([*values, DIRECTORY_P95_MS * 2])))
+    height = top + row_height * len(rows) + 40
+
+    def x(value: float) -> float:
+        share = (math.log10(max(value, low)) - math.log10(low)) / (math.log10(high / low))
+        return label_width + bar_width * share
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 90}" '
+        f'height="{height}" font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="#fff"/>',
+        '<text x="10" y="20" font-size="15" font-weight="bold">p95 per endpoint (ms, log)</text>',
+        '<rect x="300" y="10" width="12" height="12" fill="#1f5fa8"/>'
+        '<text x="316" y="21">server-side</text>'
+        '<rect x="400" y="10" width="12" height="12" fill="#9bbbe0"/>'
+        '<text x="416" y="21">client-side</text>',
+    ]
+    tick = low
+    while tick <= high:
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{top - 8}" x2="{x(tick):.1f}" y2="{height - 30}" '
+            f'stroke="#ddd"/><text x="{x(tick):.1f}" y="{height - 16}" text-anchor="middle" '
+            f'fill="#555">{tick:g}</text>'
+        )
+        tick *= 10
+    for target, y in ((PROFILE_P95_MS, height - 32), (DIRECTORY_P95_MS, top - 10)):
+        parts.append(
+            f'<line x1="{x(target):.1f}" y1="{top - 8}" x2="{x(target):.1f}" '
+            f'y2="{height - 30}" stroke="#c0392b" stroke-dasharray="4 3"/>'
+            f'<text x="{x(target) + 3:.1f}" y="{y}" fill="#c0392b" font-size="10">'
+            f"{target} ms</text>"
+        )
+    for index, row in enumerate(rows):
+        y = top + index * row_height
+        label = html.escape(row["label"])
+        parts.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{label}</text>')
+        for offset, key, colour in (
+            (2, "server_p95_ms", "#1f5fa8"),
+            (16, "client_p95_ms", "#9bbbe0"),
+        ):
+            value = row[key]
+            if value is None:
+                continue
+            width = max(x(value) - label_width, 1)
+            parts.append(
+                f'<rect x="{label_width}" y="{y + offset}" width="{width:.1f}" height="12" '
+                f'fill="{colour}"/><text x="{x(value) + 4:.1f}" y="{y + offset + 10}" '
+                f'font-size="10">{value:.1f}</text>'
+            )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def write_results(config: Config, report: dict) -> None:
+    config.results.mkdir(parents=True, exist_ok=True)
+    (config.results / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    (config.results / "latest.md").write_text(markdown(report), encoding="utf-8")
+    (config.results / "latest-p95.svg").write_text(svg_chart(report), encoding="utf-8")
+
+
+# --- Main -----------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    started = time.monotonic()
+    config = Config.from_env()
+    load_at_start = round(os.getloadavg()[0], 2)
+    if load_at_start > 0.5:
+        say(f"the machine is busy (load average {load_at_start}): figures will be noisy")
+    prepare_database(config)
+    env = server_environment(config)
+    os.environ.update(env)
+    setup_django()
+
+    from django.core.management import call_command
+
+    say("migrating")
+    call_command("migrate", interactive=False, verbosity=0)
+    seed = ensure_dataset(config)
+    endpoints, viewer = plan_endpoints(config)
+    raw = config.results / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    plan = raw / "plan.json"
+
+    say(f"starting gunicorn ({config.workers} sync workers)")
+    server = Server(config, raw, {**os.environ, **env})
+    try:
+        server.wait_ready()
+        say("warming up")
+        warm_up(server, endpoints, config.workers)
+        plan.write_text(
+            json.dumps({"endpoints": [asdict(e) for e in endpoints]}, ensure_ascii=False)
+        )
+        for number, endpoint in enumerate(endpoints, 1):
+            say(f"[{number}/{len(endpoints)}] {endpoint.label}: {config.seconds} s")
+            load(server, endpoint, config, plan, raw)
+        workers = server.worker_rss()
+    finally:
+        server.stop()
+    read_access_log(server, endpoints)
+    say("counting queries")
+    count_queries(endpoints)
+
+    baseline = next(endpoint for endpoint in endpoints if endpoint.kind == "baseline")
+    for endpoint in endpoints:
+        if baseline.rps:
+            endpoint.ratio = round(endpoint.rps / baseline.rps, 3)
+    report = {
+        "meta": {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": git_commit(),
+            "machine": machine(),
+            "database": urllib.parse.urlsplit(config.database_url).path.lstrip("/"),
+            "members": config.members,
+            "organisations": config.organisations,
+            "seconds": config.seconds,
+            "users": config.users,
+            "workers": config.workers,
+            "worker_class": "sync",
+            "cache": os.environ.get("CACHE_URL") or "locmem (per worker)",
+            "duration_s": round(time.monotonic() - started, 1),
+            "load_average_at_start": load_at_start,
+            **viewer,
+        },
+        "endpoints": [
+            {key: value for key, value in asdict(endpoint).items() if key not in ("headers",)}
+            for endpoint in endpoints
+        ],
+        "workers": {str(pid): worker for pid, worker in workers.items()},
+        "seed": seed,
+    }
+    report["targets"] = targets(endpoints, workers)
+    for row in report["endpoints"]:  # a sample of the paths is enough in the report
+        row["paths"] = row["paths"][:3]
+    write_results(config, report)
+    print()
+    print(markdown(report))
+    say(f"results in {config.results}/latest.json, latest.md and latest-p95.svg")
+
+    problems = [error for endpoint in endpoints for error in endpoint.errors]
+    for problem in problems:
+        say(f"problem: {problem}")
+    if problems:
+        return 1
+    if config.strict and not all(target["met"] for target in report["targets"]):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

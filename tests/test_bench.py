@@ -1,0 +1,87 @@
+"""`make bench` on tiny data, end to end, so that the benchmark never rots.
+
+It runs bench/run.py as a subprocess against a throwaway PostgreSQL database (dropped afterwards):
+migrate, seed_scale, gunicorn, locust, the access log, query counts and the results files.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SMOKE_DATABASE = "knowbridge_bench_smoke"
+PAGES = {
+    "home",
+    "directory",
+    "directory_search_en",
+    "directory_search_zh",
+    "directory_sector",
+    "directory_page2",
+    "directory_search_member",
+    "organisation_directory",
+    "profile",
+    "organisation",
+    "one_query",
+}
+
+
+@pytest.fixture
+def smoke_database_url():
+    url = os.environ.get("DATABASE_URL", "")
+    if urllib.parse.urlsplit(url).scheme not in ("postgres", "postgresql"):
+        pytest.skip("the benchmark runs on PostgreSQL: DATABASE_URL is not a postgres:// URL")
+    smoke = urllib.parse.urlsplit(url)._replace(path=f"/{SMOKE_DATABASE}").geturl()
+    drop_database(smoke)
+    yield smoke
+    drop_database(smoke)
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    server = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{SMOKE_DATABASE}" WITH (FORCE)')
+
+
+def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": smoke_database_url,
+        "BENCH_MEMBERS": "300",
+        "BENCH_ORGANISATIONS": "20",
+        "BENCH_SECONDS": "1",
+        "BENCH_RESULTS": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "bench/run.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    progress = [line for line in result.stdout.splitlines() if line.startswith("[bench")]
+    errors = [line for line in result.stderr.splitlines() if "/s]" not in line]  # no progress bars
+    assert result.returncode == 0, "\n".join([*progress, *errors[-40:]])
+
+    report = json.loads((tmp_path / "latest.json").read_text())
+    endpoints = {endpoint["name"]: endpoint for endpoint in report["endpoints"]}
+    assert set(endpoints) >= PAGES | {"api_members", "api_organisations"}
+    for name, endpoint in endpoints.items():
+        assert endpoint["rps"] > 0, name
+        assert endpoint["failures"] == 0, name
+        assert endpoint["server_p95_ms"] is not None, name
+        assert endpoint["queries"], name
+        assert endpoint["ratio"] is not None, name
+    assert endpoints["one_query"]["queries"] == [1] * len(endpoints["one_query"]["queries"])
+    assert report["workers"]
+    assert all(worker["rss_mb"] > 0 for worker in report["workers"].values())
+    assert {target["met"] for target in report["targets"]} <= {True, False}
+    assert "| endpoint |" in (tmp_path / "latest.md").read_text()
+    assert (tmp_path / "latest-p95.svg").read_text().startswith("<svg")
