@@ -15,19 +15,19 @@ urlpatterns = [
     path("members/<str:user_id>/", api.MemberDetail.as_view(), name="member"),
     path("profile/", api.OwnProfile.as_view(), name="profile"),
     path("organisations/", api.OrganisationList.as_view(), name="organisations"),
-    path("organisations/<uslug:slug>/", api.OrganisationDetail.as_view(), name="organisation"),
+    path("organisations/<str:slug>/", api.OrganisationDetail.as_view(), name="organisation"),
     path(
-        "organisations/<uslug:slug>/memberships/",
+        "organisations/<str:slug>/memberships/",
         api.MembershipList.as_view(),
         name="memberships",
     ),
     path(
-        "organisations/<uslug:slug>/memberships/<str:membership_id>/",
+        "organisations/<str:slug>/memberships/<str:membership_id>/",
         api.MembershipDetail.as_view(),
         name="membership",
     ),
     path(
-        "organisations/<uslug:slug>/invitations/",
+        "organisations/<str:slug>/invitations/",
         api.InvitationList.as_view(),
         name="invitations",
     ),
