@@ -7,7 +7,7 @@ from PIL import Image
 
 from members import selectors, services
 from members.models import Profile
-from tests.members.factories import CityRegionFactory, SectorFactory, UserFactory
+from tests.members.factories import PASSWORD, CityRegionFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,9 @@ def test_experience_entries_are_saved_and_shown(client, member):
     page = client.get(reverse("members:profile", args=[member.pk])).content.decode()
     assert "P.Eng. (Ontario)" in page
     assert f"{china.name_en} ↔ {canada.name_en}" in page
+
+
+def test_logging_in_counts_as_recent_activity(client, member):
+    Profile.objects.filter(pk=member.pk).update(last_active_at="2020-01-01T00:00:00Z")
+    client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    assert Profile.objects.get(pk=member.pk).last_active_at.year > 2020
