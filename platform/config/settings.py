@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,
     },
+    "warm-directory-facets": {  # before the facets of the unfiltered directory expire
+        "task": "members.tasks.warm_directory_facets",
+        "schedule": 240,
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------

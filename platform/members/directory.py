@@ -9,9 +9,9 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import get_language
 
 from core import search
 from core.pagination import Page, paginate
@@ -56,6 +56,12 @@ def visible_levels(viewer) -> list[str]:
     if viewer.is_authenticated:
         return [Visibility.PUBLIC, Visibility.MEMBERS]
     return [Visibility.PUBLIC]
+
+
+class SignedInMember:
+    """Any signed-in member: what the directory shows depends on nothing else about them."""
+
+    is_authenticated = True
 
 
 # --- Members --------------------------------------------------------------------------------------
@@ -117,9 +123,20 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
     levels = visible_levels(viewer)
     for profile in page.items:
         profile.show_photo = bool(profile.photo) and profile.photo_visibility in levels
-    audience = "members" if viewer.is_authenticated else "public"
-    facets = _cached("members", audience, filters, lambda: member_facets(matching, viewer))
+    facets = _cached("members", _audience(viewer), filters, lambda: member_facets(matching, viewer))
     return Results(page=page, facets=facets)
+
+
+def warm_facets() -> None:
+    """Count the unfiltered directories' facets before visitors ask (beat runs this)."""
+    for viewer in (AnonymousUser(), SignedInMember()):
+        matching = listed_profiles(viewer)
+        _store("members", _audience(viewer), {}, member_facets(matching, viewer))
+    _store("organisations", "public", {}, organisation_facets(Organisation.objects.all()))
+
+
+def _audience(viewer) -> str:
+    return "members" if viewer.is_authenticated else "public"
 
 
 def member_facets(matching: QuerySet, viewer) -> list[Facet]:
@@ -187,17 +204,26 @@ def _sorted(matching: QuerySet, filters: dict) -> tuple[QuerySet, tuple[str, ...
 
 
 def _cached(kind: str, audience: str, filters: dict, compute) -> list[Facet]:
-    seconds = settings.DIRECTORY_FACETS_CACHE_SECONDS
-    if not seconds:
+    if not settings.DIRECTORY_FACETS_CACHE_SECONDS:
         return compute()
-    relevant = sorted((name, value) for name, value in filters.items() if name != "sort" and value)
-    digest = hashlib.sha256(repr((audience, relevant)).encode()).hexdigest()[:32]
-    key = f"directory:facets:{kind}:{get_language()}:{digest}"
-    facets = cache.get(key)
+    facets = cache.get(_facets_key(kind, audience, filters))
     if facets is None:
         facets = compute()
-        cache.set(key, facets, seconds)
+        _store(kind, audience, filters, facets)
     return facets
+
+
+def _store(kind: str, audience: str, filters: dict, facets: list[Facet]) -> None:
+    if settings.DIRECTORY_FACETS_CACHE_SECONDS:
+        key = _facets_key(kind, audience, filters)
+        cache.set(key, facets, settings.DIRECTORY_FACETS_CACHE_SECONDS)
+
+
+def _facets_key(kind: str, audience: str, filters: dict) -> str:
+    """Facets count slugs and codes, not names: one entry serves every language."""
+    relevant = sorted((name, value) for name, value in filters.items() if name != "sort" and value)
+    digest = hashlib.sha256(repr((audience, relevant)).encode()).hexdigest()[:32]
+    return f"directory:facets:{kind}:{digest}"
 
 
 def _column_facet(name: str, matching: QuerySet, column: str, model) -> Facet:

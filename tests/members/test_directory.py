@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import Country, Language, Profile
+from members.tasks import warm_directory_facets
 from tests.members.factories import SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,19 @@ def test_a_cursor_from_another_order_starts_again(client):
     response = client.get(reverse("directory:members"), {"q": "fintech", "cursor": recent})
     assert response.status_code == 200
     assert len(response.context["page"].items) == 20
+
+
+def test_beat_counts_the_unfiltered_facets_before_visitors_come(client, settings):
+    settings.DIRECTORY_FACETS_CACHE_SECONDS = 300
+    sector = SectorFactory()
+    listed_member("Arjun", sectors=[sector])
+    client.get(reverse("directory:members"), {"q": "warm the reference cache"})
+    warm_directory_facets()
+    listed_member("Amélie", sectors=[sector])  # counted at the next warm-up, not by a visitor
+    with CaptureQueriesContext(connection) as first_visit:
+        response = client.get(reverse("directory:members"))
+    assert len(first_visit) == 3  # the page, its sectors and its tags: no facet counting
+    assert [(option.value, option.count) for option in response.context["options"]["sector"]] == [
+        (sector.slug, 1)
+    ]
+    assert "warm-directory-facets" in settings.CELERY_BEAT_SCHEDULE
