@@ -56,7 +56,7 @@ class TagsField(forms.CharField):
 class IntentsForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["offers_expertise", "seeks_help", "represents_facilitator"]
+        fields = list(Profile.INTENT_FIELDS)
         help_texts = {
             "offers_expertise": _("Share what you know and help SMEs when they ask."),
             "seeks_help": _("Post help requests for a small or medium enterprise."),

@@ -199,6 +199,22 @@ class Profile(models.Model):
         MEMBERS = "members", _("Members only: signed-in members can find and read it")
         HIDDEN = "hidden", _("Hidden from the directory: only members with the link can read it")
 
+    INTENT_FIELDS = ("offers_expertise", "seeks_help", "represents_facilitator")
+    # What a member edits directly, besides the many-to-many relations and the photo.
+    EDITABLE_FIELDS = (
+        "headline",
+        "bio",
+        "canadian_region",
+        "country_of_origin",
+        "years_in_canada",
+        "years_experience",
+        "current_role",
+        "employer",
+        "hours_per_month",
+        "open_to_requests",
+        "paused",
+        "listing",
+    )
     # Fields whose visibility each member chooses; the rest follow the profile's listing.
     SENSITIVE_FIELDS = (
         "photo",

@@ -226,14 +226,6 @@ def is_owner(organisation: Organisation, user) -> bool:
     )
 
 
-def organisations_of(user: User):
-    return Organisation.objects.filter(memberships__user=user).order_by("name")
-
-
-def sme_organisations_of(user: User):
-    return organisations_of(user).filter(kind=Organisation.Kind.SME)
-
-
 def open_invitations(organisation: Organisation):
     return organisation.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
 
@@ -271,23 +263,11 @@ def account_data(user: User) -> dict:
 
 
 def _profile_data(profile: Profile) -> dict:
+    references = {"canadian_region", "country_of_origin"}  # written as slug and code below
     data = {
         field: getattr(profile, field)
-        for field in (
-            "offers_expertise",
-            "seeks_help",
-            "represents_facilitator",
-            "headline",
-            "bio",
-            "years_in_canada",
-            "years_experience",
-            "current_role",
-            "employer",
-            "hours_per_month",
-            "open_to_requests",
-            "paused",
-            "listing",
-        )
+        for field in (*Profile.INTENT_FIELDS, *Profile.EDITABLE_FIELDS)
+        if field not in references
     }
     return data | {
         "photo": profile.photo.name or None,

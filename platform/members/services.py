@@ -62,20 +62,6 @@ def revoke_api_token(*, user: User) -> None:
 
 # --- Profiles -------------------------------------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "headline",
-    "bio",
-    "canadian_region",
-    "country_of_origin",
-    "years_in_canada",
-    "years_experience",
-    "current_role",
-    "employer",
-    "hours_per_month",
-    "open_to_requests",
-    "paused",
-    "listing",
-)
 PROFILE_RELATIONS = (
     "sectors",
     "home_regions",
@@ -93,7 +79,7 @@ def choose_intents(
     profile.offers_expertise = offers_expertise
     profile.seeks_help = seeks_help
     profile.represents_facilitator = represents_facilitator
-    profile.save(update_fields=["offers_expertise", "seeks_help", "represents_facilitator"])
+    profile.save(update_fields=list(Profile.INTENT_FIELDS))
     return profile
 
 
@@ -108,10 +94,10 @@ def finish_onboarding(*, profile: Profile) -> Profile:
 @transaction.atomic
 def update_profile(*, profile: Profile, expertise=None, advice_topics=None, **changes) -> Profile:
     """Apply the changes a member made to their profile; tags are given as lists of names."""
-    unknown = set(changes) - set(PROFILE_FIELDS) - set(PROFILE_RELATIONS)
+    unknown = set(changes) - set(Profile.EDITABLE_FIELDS) - set(PROFILE_RELATIONS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
-    for field in PROFILE_FIELDS:
+    for field in Profile.EDITABLE_FIELDS:
         if field in changes:
             setattr(profile, field, changes[field])
     profile.full_clean(exclude=["user", "photo"])
@@ -129,14 +115,14 @@ def update_profile(*, profile: Profile, expertise=None, advice_topics=None, **ch
 
 def tags_named(names: list[str]) -> list[ExpertiseTag]:
     """The tags with these names, created when new; spelling variants map to one tag."""
-    tags = {}
+    named = {}  # key → the name as first written
     for name in names:
-        key = ExpertiseTag.normalise(name)
-        if key and key not in tags:
-            tags[key] = ExpertiseTag.objects.filter(key=key).first() or ExpertiseTag.objects.create(
-                name=name
-            )
-    return list(tags.values())
+        named.setdefault(ExpertiseTag.normalise(name), name)
+    named.pop("", None)
+    existing = {tag.key: tag for tag in ExpertiseTag.objects.filter(key__in=named)}
+    return [
+        existing.get(key) or ExpertiseTag.objects.create(name=name) for key, name in named.items()
+    ]
 
 
 @transaction.atomic

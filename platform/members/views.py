@@ -98,7 +98,7 @@ def onboarding_details(request: HttpRequest) -> HttpResponse:
     )
     form = form_class(submitted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
-        save_profile_form(profile, form)
+        services.update_profile(profile=profile, **form.cleaned_data)
         services.finish_onboarding(profile=profile)
         messages.success(
             request, _("Welcome to KnowBridge! You can finish your profile at any time.")
@@ -107,11 +107,6 @@ def onboarding_details(request: HttpRequest) -> HttpResponse:
             return redirect("organisations:create")
         return redirect("members:dashboard")
     return render(request, "members/onboarding.html", {"form": form, "step": 2, "profile": profile})
-
-
-def save_profile_form(profile, form) -> None:
-    data = dict(form.cleaned_data)
-    services.update_profile(profile=profile, **data)
 
 
 # --- Profile --------------------------------------------------------------------------------------
@@ -144,7 +139,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     )
     form = forms.ProfileForm(submitted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
-        save_profile_form(profile, form)
+        services.update_profile(profile=profile, **form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("members:profile_edit")
     return render(
@@ -293,6 +288,11 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = access.access_organisation(request.user, slug)
+    return organisation_page(request, organisation, forms.InvitationForm())
+
+
+def organisation_page(request, organisation, invitation_form, *, status: int = 200):
+    """An organisation's page; its owners also see the invitations and ``invitation_form``."""
     is_owner = selectors.is_owner(organisation, request.user)
     return render(
         request,
@@ -302,8 +302,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_owner": is_owner,
             "memberships": organisation.memberships.all() if request.user.is_authenticated else [],
             "invitations": selectors.open_invitations(organisation) if is_owner else [],
-            "invitation_form": forms.InvitationForm() if is_owner else None,
+            "invitation_form": invitation_form if is_owner else None,
         },
+        status=status,
     )
 
 
@@ -334,18 +335,7 @@ def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("email", error)
     if form.errors:
-        return render(
-            request,
-            "members/organisation_detail.html",
-            {
-                "organisation": organisation,
-                "is_owner": True,
-                "memberships": organisation.memberships.all(),
-                "invitations": selectors.open_invitations(organisation),
-                "invitation_form": form,
-            },
-            status=400,
-        )
+        return organisation_page(request, organisation, form, status=400)
     messages.success(
         request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
     )

@@ -2,7 +2,16 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from members.models import CityRegion, Country, Membership, Organisation, Sector, User
+from members import services
+from members.models import (
+    CityRegion,
+    Country,
+    Membership,
+    Organisation,
+    Profile,
+    Sector,
+    User,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 PASSWORD_HASH = make_password(PASSWORD)  # hashed once: hashing per member would dominate the suite
@@ -77,3 +86,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.MEMBER
+
+
+def listed_member(display_name="Member", *, listing=Profile.Listing.PUBLIC, **changes) -> Profile:
+    """An onboarded member found in the directory, with these profile changes."""
+    profile = UserFactory(display_name=display_name).profile
+    services.update_profile(profile=profile, listing=listing, **changes)
+    services.finish_onboarding(profile=profile)
+    return profile

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from members import services
 from members.models import CityRegion, Country, EngagementType, ExpertiseTag, Language, Profile
-from tests.members.factories import MembershipFactory, SectorFactory, UserFactory
+from tests.members.factories import MembershipFactory, SectorFactory, UserFactory, listed_member
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,6 @@ PRIVATE_KEYS = {
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def listed_member(display_name="Member", *, listing=Profile.Listing.PUBLIC, **changes):
-    user = UserFactory(display_name=display_name)
-    profile = user.profile
-    services.update_profile(profile=profile, listing=listing, **changes)
-    services.finish_onboarding(profile=profile)
-    return profile
 
 
 def names(api, **params) -> list[str]:

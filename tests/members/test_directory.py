@@ -6,17 +6,9 @@ from django.urls import reverse
 from members import services
 from members.models import Country, Language, Profile
 from members.tasks import warm_directory_facets
-from tests.members.factories import SectorFactory, UserFactory
+from tests.members.factories import SectorFactory, UserFactory, listed_member
 
 pytestmark = pytest.mark.django_db
-
-
-def listed_member(display_name="Member", *, listing=Profile.Listing.PUBLIC, **changes):
-    user = UserFactory(display_name=display_name)
-    profile = user.profile
-    services.update_profile(profile=profile, listing=listing, **changes)
-    services.finish_onboarding(profile=profile)
-    return profile
 
 
 def names(client, **params) -> list[str]:
