@@ -1,14 +1,19 @@
-"""Keyset (cursor) pagination for pages: page 1,000 costs what page 1 costs.
+"""Keyset (cursor) pagination for pages and the API alike: page 1,000 costs what page 1 costs.
 
-The cursor is the signed sort key of the last row shown, so it cannot be forged into a query on
-another column; an unreadable cursor starts again from the first page.
+The cursor is the signed sort key of the last row shown, together with the ordering and the search
+it belongs to (its ``scope``, e.g. the filters), so it cannot be forged into a query on another
+column, and a cursor taken from one search and sent with another starts that one from its first
+page instead of failing.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core import signing
 from django.db.models import F, Q, QuerySet
+from rest_framework import pagination
 
 SALT = "core.pagination.keyset"
 
@@ -19,15 +24,35 @@ class Page:
     next_cursor: str | None
 
 
-def paginate(queryset: QuerySet, *, order: tuple[str, ...], cursor: str | None, size: int) -> Page:
-    """``order`` names descending sort keys, the last one unique (e.g. ("-search_rank", "-pk"))."""
+def paginate(
+    queryset: QuerySet,
+    *,
+    order: tuple[str, ...],
+    cursor: str | None,
+    size: int,
+    scope: dict | None = None,
+) -> Page:
+    """``order`` names descending sort keys, the last one unique (e.g. ("-search_rank", "-pk"));
+    ``scope`` is what else the cursor is only valid for (the filters of a search)."""
     fields = [key.removeprefix("-") for key in order]
-    position = _decode(cursor, fields)
+    bound_to = scope_key(scope or {})
+    position = _decode(cursor, fields, bound_to)
     if position is not None:
         queryset = queryset.filter(_after(fields, position))
     rows = list(queryset.order_by(*(F(field).desc() for field in fields))[: size + 1])
     items, more = rows[:size], len(rows) > size
-    return Page(items=items, next_cursor=_encode(items[-1], fields) if more else None)
+    return Page(items=items, next_cursor=_encode(items[-1], fields, bound_to) if more else None)
+
+
+def scope_key(scope: dict) -> str:
+    """The same for the same filters however they were written (order, empty values)."""
+    canonical = {
+        name: sorted(map(str, value)) if isinstance(value, list | tuple) else value
+        for name, value in scope.items()
+        if value not in (None, "", [], ())
+    }
+    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
 
 
 def _after(fields: list[str], position: list) -> Q:
@@ -39,26 +64,36 @@ def _after(fields: list[str], position: list) -> Q:
     return condition
 
 
-def _encode(row, fields: list[str]) -> str:
+def _encode(row, fields: list[str], bound_to: str) -> str:
     values = []
     for field in fields:
         value = getattr(row, field)
         values.append({"dt": value.isoformat()} if isinstance(value, datetime) else value)
-    return signing.dumps({"order": fields, "values": values}, salt=SALT, compress=True)
+    payload = {"order": fields, "scope": bound_to, "values": values}
+    return signing.dumps(payload, salt=SALT, compress=True)
 
 
-def _decode(cursor: str | None, fields: list[str]) -> list | None:
-    """The position a cursor marks, or None (first page) if it is forged or for another order."""
+def _decode(cursor: str | None, fields: list[str], bound_to: str) -> list | None:
+    """The position a cursor marks, or None (first page) if it is forged or for another search."""
     if not cursor:
         return None
     try:
         payload = signing.loads(cursor, salt=SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(payload, dict) or payload.get("order") != fields:
+    if not isinstance(payload, dict):
         return None
-    values = payload["values"]
+    if payload.get("order") != fields or payload.get("scope") != bound_to:
+        return None
     return [
         datetime.fromisoformat(value["dt"]) if isinstance(value, dict) else value
-        for value in values
+        for value in payload["values"]
     ]
+
+
+class CursorPagination(pagination.CursorPagination):
+    """DRF's keyset pagination, for the API's plain lists."""
+
+    ordering = "-pk"
+    page_size_query_param = "page_size"
+    max_page_size = 100

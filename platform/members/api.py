@@ -1,32 +1,24 @@
-"""The members API: thin views over the same access, selector, directory and service functions as
-the pages. Serializers validate input and shape output; the rules live in services."""
+"""The members API: thin views over the same access, selector, presenter and service functions
+as the pages. Serializers validate input and shape output; the rules live in services."""
 
-import hashlib
-import json
-from collections import defaultdict
-from contextlib import contextmanager
-
-from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_standardized_errors.openapi_utils import (
-    get_flat_serializer_fields,
-    get_serializer_fields_with_error_codes,
-)
+from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from drf_standardized_errors.settings import package_settings
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.serializers import ListField, as_serializer_error
-from rest_framework.settings import api_settings
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from members import access, directory, selectors, serializers, services
+from core.api import (
+    documents_errors_of,
+    id_parameter,
+    path_id,
+    path_text,
+    read_query,
+    service_errors,
+)
+from members import access, presenters, selectors, serializers, services
 from members.models import (
     CityRegion,
     Country,
@@ -36,137 +28,6 @@ from members.models import (
     Profile,
     Sector,
 )
-
-# --- Plumbing -------------------------------------------------------------------------------------
-
-
-def documents_errors_of(serializer_class, *, methods: list[str]):
-    """State in the schema the validation errors a serializer gives: drf-standardized-errors only
-    finds those of request bodies (and of django-filter) by itself, and names a list's item errors
-    ``sector.INDEX`` where FlatListField reports them on ``sector``."""
-    separator = package_settings.NESTED_FIELD_SEPARATOR
-    index = f"{separator}{package_settings.LIST_INDEX_IN_API_SCHEMA}"
-    codes = defaultdict(set)
-    for field in get_serializer_fields_with_error_codes(
-        get_flat_serializer_fields(serializer_class())
-    ):
-        codes[field.name.removesuffix(index)] |= field.error_codes
-
-    def decorate(view):
-        for name, error_codes in codes.items():
-            view = extend_validation_errors(sorted(error_codes), field_name=name, methods=methods)(
-                view
-            )
-        return view
-
-    return decorate
-
-
-def read_query(serializer_class, request) -> dict:
-    """Validate the query string as plain values (not with DRF's HTML-form leniency, which would
-    quietly drop an empty boolean): lists for list fields, the last value for the others."""
-    params = request.query_params
-    data = {
-        name: params.getlist(name) if isinstance(field, ListField) else params[name]
-        for name, field in serializer_class().fields.items()
-        if name in params
-    }
-    query = serializer_class(data=data)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
-
-
-@contextmanager
-def service_errors(*, code: str | None = None):
-    """Turn a service's ValidationError into a 400 naming the field (``attr``) it concerns."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        detail = as_serializer_error(error)
-        raise ValidationError(
-            {
-                api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [
-                    ErrorDetail(str(message), code=code or message.code) for message in messages
-                ]
-                for field, messages in detail.items()
-            }
-        ) from error
-
-
-MAX_ID = 2**63 - 1
-
-
-def path_id(value: str) -> int:
-    """An id from the path, routed as text so that a malformed one gets the API's JSON 404
-    rather than Django's HTML one."""
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
-        raise Http404
-    return int(value)
-
-
-def id_parameter(name: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        name, {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH
-    )
-
-
-def safe_slug(slug: str) -> str:
-    """An organisation slug from the path; NUL would make PostgreSQL refuse the query itself."""
-    if "\x00" in slug:
-        raise Http404
-    return slug
-
-
-CURSOR_SALT = "members.api.directory"
-
-
-def search(serializer_class, request) -> tuple[dict, str | None]:
-    """The directory filters of the query string, and the page's cursor if it was made for this
-    very search: the keyset paginator fails on a cursor made for another ordering (say, one taken
-    from a keyword search and sent without the keywords), so a cursor is bound to its filters and
-    another search starts from its first page."""
-    filters = read_query(serializer_class, request)
-    token = filters.pop("cursor", "")
-    try:
-        key, cursor = signing.loads(token, salt=CURSOR_SALT) if token else (None, None)
-    except (signing.BadSignature, TypeError, ValueError):
-        key, cursor = None, None
-    return filters, cursor if key == search_key(filters) else None
-
-
-def search_key(filters: dict) -> str:
-    canonical = {
-        name: sorted(value) if isinstance(value, list) else value for name, value in filters.items()
-    }
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def directory_page(
-    request, filters, results, *, facets: tuple[str, ...], flags: tuple[str, ...] = ()
-):
-    """The directory's Results as the API's {results, next, facets} envelope."""
-    counts = {facet.name: facet.counts for facet in results.facets}
-    cursor = results.page.next_cursor
-    if cursor:
-        token = signing.dumps([search_key(filters), cursor], salt=CURSOR_SALT, compress=True)
-        cursor = replace_query_param(request.build_absolute_uri(), "cursor", token)
-    return {
-        "results": results.page.items,
-        "next": cursor,
-        "facets": {
-            **{
-                name: [
-                    {"value": value, "count": count}
-                    for value, count in sorted(
-                        counts[name].items(), key=lambda item: (-item[1], str(item[0]))
-                    )
-                ]
-                for name in facets
-            },
-            **{name: counts[name].get(True, 0) for name in flags},
-        },
-    }
-
 
 PAGINATION = (
     "Keyset pagination, 20 results a page: follow `next` (it keeps the filters) until it is null. "
@@ -248,7 +109,7 @@ class CityRegionList(ReferenceList):
     serializer_class = serializers.CityRegionSerializer
 
     def get_queryset(self):
-        query = read_query(serializers.CityRegionQuerySerializer, self.request)
+        query = read_query(serializers.CityRegionQuerySerializer, self.request.query_params)
         return selectors.city_regions(country=query.get("country"))
 
 
@@ -263,7 +124,7 @@ class ExpertiseTagList(ReferenceList):
     serializer_class = serializers.ExpertiseTagSerializer
 
     def get_queryset(self):
-        query = read_query(serializers.ExpertiseTagQuerySerializer, self.request)
+        query = read_query(serializers.ExpertiseTagQuerySerializer, self.request.query_params)
         return selectors.expertise_tag_suggestions(query.get("q", ""))
 
 
@@ -284,15 +145,7 @@ class MemberList(APIView):
         responses=serializers.MemberPageSerializer,
     )
     def get(self, request):
-        filters, cursor = search(serializers.MemberQuerySerializer, request)
-        results = directory.find_members(request.user, filters, cursor=cursor)
-        page = directory_page(
-            request,
-            filters,
-            results,
-            facets=("sector", "region", "country", "language", "engagement"),
-            flags=("available",),
-        )
+        page = presenters.member_search(request).for_api()
         return Response(serializers.MemberPageSerializer(page, context={"request": request}).data)
 
 
@@ -377,9 +230,7 @@ class OrganisationList(APIView):
         responses=serializers.OrganisationPageSerializer,
     )
     def get(self, request):
-        filters, cursor = search(serializers.OrganisationQuerySerializer, request)
-        results = directory.find_organisations(filters, cursor=cursor)
-        page = directory_page(request, filters, results, facets=("kind", "sector"))
+        page = presenters.organisation_search(request).for_api()
         return Response(
             serializers.OrganisationPageSerializer(page, context={"request": request}).data
         )
@@ -412,7 +263,7 @@ class OrganisationDetail(APIView):
 
     @extend_schema(tags=["organisations"], summary="An organisation")
     def get(self, request, slug: str):
-        organisation = access.access_organisation(request.user, safe_slug(slug))
+        organisation = access.access_organisation(request.user, path_text(slug))
         return Response(
             serializers.OrganisationSerializer(organisation, context={"request": request}).data
         )
@@ -423,7 +274,7 @@ class OrganisationDetail(APIView):
         description="Owners only (403 for others). `verified` is set by staff.",
     )
     def patch(self, request, slug: str):
-        organisation = access.access_organisation(request.user, safe_slug(slug), for_write=True)
+        organisation = access.access_organisation(request.user, path_text(slug), for_write=True)
         changes = serializers.OrganisationSerializer(
             organisation, data=request.data, partial=True, context={"request": request}
         )
@@ -446,7 +297,7 @@ class MembershipList(APIView):
         responses=serializers.MembershipSerializer(many=True),
     )
     def get(self, request, slug: str):
-        organisation = access.access_organisation(request.user, safe_slug(slug))
+        organisation = access.access_organisation(request.user, path_text(slug))
         return Response(
             serializers.MembershipSerializer(organisation.memberships.all(), many=True).data
         )
@@ -465,7 +316,7 @@ class MembershipDetail(APIView):
         responses={204: None},
     )
     def delete(self, request, slug: str, membership_id: str):
-        organisation = access.access_organisation(request.user, safe_slug(slug))
+        organisation = access.access_organisation(request.user, path_text(slug))
         membership = access.access_membership(request.user, organisation, path_id(membership_id))
         with service_errors(code="last_owner"):
             services.remove_member(membership=membership, actor=request.user)
@@ -484,7 +335,7 @@ class InvitationList(APIView):
         responses={201: serializers.InvitationSerializer},
     )
     def post(self, request, slug: str):
-        organisation = access.access_organisation(request.user, safe_slug(slug), for_write=True)
+        organisation = access.access_organisation(request.user, path_text(slug), for_write=True)
         invitation = serializers.InvitationSerializer(data=request.data)
         invitation.is_valid(raise_exception=True)
         try:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core import search
 from core.pagination import Page, paginate
@@ -32,18 +34,20 @@ from members.models import (
 )
 
 PAGE_SIZE = 20
+MEMBER_FACETS = ("sector", "region", "country", "language", "engagement")
+ORGANISATION_FACETS = ("kind", "sector")
 
 
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    counts: dict  # option value → number of matching rows
+class SortChoices(models.TextChoices):
+    RELEVANCE = "relevance", _("Relevance")
+    RECENT = "recent", _("Recent activity")
 
 
 @dataclass(frozen=True)
 class Results:
     page: Page
-    facets: list[Facet]
+    total: int  # every match, not just this page
+    facets: dict  # filter name → {option value → number of matches}, or a number for a flag
 
 
 def visible_listings(viewer) -> list[str]:
@@ -119,38 +123,49 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
     rows = rows.select_related("user", "canadian_region").prefetch_related(
         "sectors", Prefetch("expertise", ExpertiseTag.objects.order_by("name"))
     )
-    page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE)
+    page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
     levels = visible_levels(viewer)
     for profile in page.items:
         profile.show_photo = bool(profile.photo) and profile.photo_visibility in levels
-    facets = _cached("members", _audience(viewer), filters, lambda: member_facets(matching, viewer))
-    return Results(page=page, facets=facets)
+    if _nothing_found(page, cursor):
+        return Results(
+            page=page, total=0, facets={**{key: {} for key in MEMBER_FACETS}, "available": 0}
+        )
+    total, facets = _cached(
+        "members", _audience(viewer), filters, lambda: member_counts(matching, viewer)
+    )
+    return Results(page=page, total=total, facets=facets)
+
+
+def count_members(viewer, filters: dict) -> int:
+    matching = filter_profiles(listed_profiles(viewer), filters, viewer)
+    return search.search(matching, filters.get("q") or "").count()
 
 
 def warm_facets() -> None:
     """Count the unfiltered directories' facets before visitors ask (beat runs this)."""
     for viewer in (AnonymousUser(), SignedInMember()):
         matching = listed_profiles(viewer)
-        _store("members", _audience(viewer), {}, member_facets(matching, viewer))
-    _store("organisations", "public", {}, organisation_facets(Organisation.objects.all()))
+        _store("members", _audience(viewer), {}, member_counts(matching, viewer))
+    _store("organisations", "public", {}, organisation_counts(Organisation.objects.all()))
 
 
 def _audience(viewer) -> str:
     return "members" if viewer.is_authenticated else "public"
 
 
-def member_facets(matching: QuerySet, viewer) -> list[Facet]:
+def member_counts(matching: QuerySet, viewer) -> tuple[int, dict]:
     ids = matching.values("pk")
     country_visible = matching.filter(country_of_origin_visibility__in=visible_levels(viewer))
     engagement_links = Profile.engagement_types.through.objects
-    return [
-        _link_facet("sector", Profile.sectors.through.objects, "sector_id", Sector, ids),
-        _column_facet("region", matching, "canadian_region_id", CityRegion),
-        _column_facet("country", country_visible, "country_of_origin_id", Country),
-        _link_facet("language", ProfileLanguage.objects, "language_id", Language, ids),
-        _link_facet("engagement", engagement_links, "engagementtype_id", EngagementType, ids),
-        Facet("available", {True: matching.filter(open_to_requests=True, paused=False).count()}),
-    ]
+    return matching.count(), {
+        "sector": _link_facet(Profile.sectors.through.objects, "sector_id", Sector, ids),
+        "region": _column_facet(matching, "canadian_region_id", CityRegion),
+        "country": _column_facet(country_visible, "country_of_origin_id", Country),
+        "language": _link_facet(ProfileLanguage.objects, "language_id", Language, ids),
+        "engagement": _link_facet(engagement_links, "engagementtype_id", EngagementType, ids),
+        "available": matching.filter(open_to_requests=True, paused=False).count(),
+    }
 
 
 # --- Organisations --------------------------------------------------------------------------------
@@ -179,18 +194,27 @@ def find_organisations(filters: dict, *, cursor: str | None = None) -> Results:
     matching = search.search(matching, filters.get("q") or "")
     rows, order = _sorted(matching, filters)
     rows = rows.prefetch_related("sectors", "city_regions")
-    page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE)
-    facets = _cached("organisations", "public", filters, lambda: organisation_facets(matching))
-    return Results(page=page, facets=facets)
+    page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
+    if _nothing_found(page, cursor):
+        return Results(page=page, total=0, facets={key: {} for key in ORGANISATION_FACETS})
+    total, facets = _cached(
+        "organisations", "public", filters, lambda: organisation_counts(matching)
+    )
+    return Results(page=page, total=total, facets=facets)
 
 
-def organisation_facets(matching: QuerySet) -> list[Facet]:
+def count_organisations(filters: dict) -> int:
+    matching = filter_organisations(Organisation.objects.all(), filters)
+    return search.search(matching, filters.get("q") or "").count()
+
+
+def organisation_counts(matching: QuerySet) -> tuple[int, dict]:
     kinds = matching.order_by().values("kind").annotate(count=Count("*"))
     links = Organisation.sectors.through.objects
-    return [
-        Facet("kind", {row["kind"]: row["count"] for row in kinds}),
-        _link_facet("sector", links, "sector_id", Sector, matching.values("pk")),
-    ]
+    return matching.count(), {
+        "kind": {row["kind"]: row["count"] for row in kinds},
+        "sector": _link_facet(links, "sector_id", Sector, matching.values("pk")),
+    }
 
 
 # --- Shared ---------------------------------------------------------------------------------------
@@ -203,7 +227,12 @@ def _sorted(matching: QuerySet, filters: dict) -> tuple[QuerySet, tuple[str, ...
     return matching, ("-last_active_at", "-pk")
 
 
-def _cached(kind: str, audience: str, filters: dict, compute) -> list[Facet]:
+def _nothing_found(page: Page, cursor: str | None) -> bool:
+    """An empty first page: every count is zero, no need to ask."""
+    return not page.items and not cursor
+
+
+def _cached(kind: str, audience: str, filters: dict, compute) -> tuple[int, dict]:
     if not settings.DIRECTORY_FACETS_CACHE_SECONDS:
         return compute()
     facets = cache.get(_facets_key(kind, audience, filters))
@@ -213,7 +242,7 @@ def _cached(kind: str, audience: str, filters: dict, compute) -> list[Facet]:
     return facets
 
 
-def _store(kind: str, audience: str, filters: dict, facets: list[Facet]) -> None:
+def _store(kind: str, audience: str, filters: dict, facets: tuple[int, dict]) -> None:
     if settings.DIRECTORY_FACETS_CACHE_SECONDS:
         key = _facets_key(kind, audience, filters)
         cache.set(key, facets, settings.DIRECTORY_FACETS_CACHE_SECONDS)
@@ -226,18 +255,18 @@ def _facets_key(kind: str, audience: str, filters: dict) -> str:
     return f"directory:facets:{kind}:{digest}"
 
 
-def _column_facet(name: str, matching: QuerySet, column: str, model) -> Facet:
+def _column_facet(matching: QuerySet, column: str, model) -> dict:
     rows = matching.order_by().values(column).annotate(count=Count("*"))
-    return _named(name, model, ((row[column], row["count"]) for row in rows))
+    return _by_key(model, ((row[column], row["count"]) for row in rows))
 
 
-def _link_facet(name: str, links: QuerySet, column: str, model, ids: QuerySet) -> Facet:
+def _link_facet(links: QuerySet, column: str, model, ids: QuerySet) -> dict:
     """Counts per value of a many-to-many link, among the owners whose ids are ``ids``."""
     owner = "organisation_id" if hasattr(links.model, "organisation_id") else "profile_id"
     rows = links.filter(**{f"{owner}__in": ids}).values(column).annotate(count=Count("*"))
-    return _named(name, model, ((row[column], row["count"]) for row in rows))
+    return _by_key(model, ((row[column], row["count"]) for row in rows))
 
 
-def _named(name: str, model, counts) -> Facet:
+def _by_key(model, counts) -> dict:
     keys = reference.keys_by_pk(model)
-    return Facet(name, {keys[pk]: count for pk, count in counts if pk in keys})
+    return {keys[pk]: count for pk, count in counts if pk in keys}

@@ -1,10 +1,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image
 from members import reference
+from members.directory import SortChoices
 from members.models import (
     CityRegion,
     Country,
@@ -255,11 +255,6 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )
-
-
-class SortChoices(models.TextChoices):
-    RELEVANCE = "relevance", _("Relevance")
-    RECENT = "recent", _("Recent activity")
 
 
 class MemberSearchForm(forms.Form):

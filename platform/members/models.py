@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TranslatedName
+from core.validators import visible_text
 
 
 class UserManager(BaseUserManager):
@@ -36,13 +37,6 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
-
-
-# At least one visible character and no NUL (which PostgreSQL cannot store); written as a pattern so
-# that the API schema states the rule too.
-visible_text = RegexValidator(
-    r"^[^\x00]*[^\s\x00][^\x00]*$", _("Enter at least one visible character.")
-)
 
 
 class User(AbstractBaseUser, PermissionsMixin):

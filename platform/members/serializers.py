@@ -1,18 +1,29 @@
 """The members API's input validation and output shapes; the rules themselves live in services."""
 
-import re
-
 from django.conf import settings
-from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
 
-from core.api import ModelSerializer, StrictCharField, StrictEmailField
-from members.forms import SortChoices
+from core.serializers import (
+    COUNTRY_CODE,
+    FlatListField,
+    InputModelSerializer,
+    ModelSerializer,
+    QueryBooleanField,
+    ReferenceField,
+    ReferenceListField,
+    StrictEmailField,
+    Text,
+    choice_filter,
+    cursor_filter,
+    key_filter,
+    keys_filter,
+    query_text,
+)
+from core.validators import visible_text
+from members.directory import SortChoices
 from members.models import (
     CityRegion,
     Corridor,
@@ -32,151 +43,12 @@ from members.models import (
     Sector,
     User,
     Visibility,
-    visible_text,
 )
-
-SLUG = r"^[-a-zA-Z0-9_]+$"
-COUNTRY_CODE = r"^[A-Za-z]{2}$"
-SLUG_MAX_LENGTH = 50
-
-# NUL cannot be stored by PostgreSQL and DRF refuses it anyway; written as a pattern so that the
-# schema says so too (DRF's own ProhibitNullCharactersValidator is invisible in the schema).
-# Error messages reuse translated ones; help texts document the API for developers, in English.
-no_nul = RegexValidator(
-    r"^[^\x00]+$", ProhibitNullCharactersValidator.message, code="null_characters_not_allowed"
-)
-
-
-class Text(StrictCharField):
-    """Text without NUL characters, no longer than its limit as sent (before surrounding spaces
-    are trimmed), and a schema that states both."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators = [
-            validator
-            for validator in self.validators
-            if not isinstance(validator, ProhibitNullCharactersValidator)
-        ] + [no_nul]
-
-    def run_validation(self, data=empty):
-        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        return super().run_validation(data)
-
-
-class MembersModelSerializer(ModelSerializer):
-    serializer_field_mapping = {
-        **ModelSerializer.serializer_field_mapping,
-        models.CharField: Text,
-        models.TextField: Text,
-    }
-
-
-class FlatListField(serializers.ListField):
-    """A list whose items' errors are reported on the list itself (``attr: "sector"``), as the
-    schema of drf-standardized-errors names them, rather than per index (``"sector.0"``)."""
-
-    def run_child_validation(self, data):
-        result, errors = [], []
-        for item in data:
-            try:
-                result.append(self.child.run_validation(item))
-            except serializers.ValidationError as error:
-                errors.extend(detail for detail in error.detail if detail not in errors)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return result
-
-
-class ReferenceField(serializers.SlugRelatedField):
-    """Reference data (a sector, a city-region …): written as its key (slug or code), read as
-    ``{key, name}`` with the name in the request's language."""
-
-    def __init__(self, slug_field: str = "slug", *, pattern: str = SLUG, **kwargs):
-        self.pattern = pattern
-        super().__init__(slug_field=slug_field, **kwargs)
-
-    def run_validation(self, data=empty):
-        if data == "":  # DRF would take it for null, which the schema does not say
-            self.fail("invalid")
-        return super().run_validation(data)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or len(data) > SLUG_MAX_LENGTH:
-            self.fail("invalid")
-        if not re.fullmatch(self.pattern, data):
-            self.fail("invalid")
-        if self.pattern == COUNTRY_CODE:
-            data = data.upper()
-        return super().to_internal_value(data)
-
-    def to_representation(self, obj):
-        return {self.slug_field: getattr(obj, self.slug_field), "name": obj.name}
-
-
-class ReferenceFieldSchema(OpenApiSerializerFieldExtension):
-    target_class = ReferenceField
-
-    def map_serializer_field(self, auto_schema, direction):
-        key = self.target.slug_field
-        if direction == "request":
-            return {"type": "string", "pattern": self.target.pattern, "maxLength": SLUG_MAX_LENGTH}
-        return {
-            "type": "object",
-            "properties": {key: {"type": "string"}, "name": {"type": "string"}},
-            "required": [key, "name"],
-        }
-
-
-class ReferenceListField(serializers.ListField):
-    """Read-only reference data as a list of ``{key, name}``; unlike a many-related field it can
-    be null as a whole."""
-
-    def __init__(self, slug_field: str = "slug", **kwargs):
-        super().__init__(child=ReferenceField(slug_field, read_only=True), read_only=True, **kwargs)
-
-    def to_representation(self, items):
-        return [self.child.to_representation(item) for item in items.all()]
-
-
-class CountryCode(Text):
-    def to_internal_value(self, data):
-        return super().to_internal_value(data).upper()
-
-
-def key_filter(pattern: str = SLUG, **kwargs) -> Text:
-    """A filter on reference data by key; empty means no filter, as on the pages."""
-    field_class = CountryCode if pattern == COUNTRY_CODE else Text
-    return field_class(
-        required=False,
-        allow_blank=True,
-        max_length=SLUG_MAX_LENGTH,
-        validators=[RegexValidator(pattern, code="invalid")],
-        **kwargs,
-    )
-
-
-def choice_filter(choices, **kwargs) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=choices, required=False, allow_blank=True, **kwargs)
-
-
-class QueryBooleanField(serializers.BooleanField):
-    """``true`` or ``false`` and nothing else, as the schema says."""
-
-    TRUE_VALUES = frozenset({"true", True})
-    FALSE_VALUES = frozenset({"false", False})
-    NULL_VALUES = frozenset()
-
-
-def query_text(max_length: int = 200, **kwargs) -> Text:
-    return Text(required=False, allow_blank=True, max_length=max_length, **kwargs)
-
 
 # --- Account --------------------------------------------------------------------------------------
 
 
-class AccountSerializer(MembersModelSerializer):
+class AccountSerializer(InputModelSerializer):
     """The signed-in member's own account; it is the only place their e-mail is serialised."""
 
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
@@ -256,21 +128,13 @@ class ExpertiseTagQuerySerializer(serializers.Serializer):
 
 class DirectoryQuerySerializer(serializers.Serializer):
     q = query_text(help_text="Keywords; every word must match.")
-    sector = FlatListField(
-        child=key_filter(),
-        required=False,
-        max_length=30,
-        help_text="Sector slugs, repeatable: any of them matches.",
-    )
+    sector = keys_filter(help_text="Sector slugs, repeatable: any of them matches.")
     region = key_filter(help_text="A city-region slug.")
     sort = choice_filter(
         SortChoices.choices,
         help_text="Relevance applies when there are keywords; otherwise recent activity.",
     )
-    cursor = query_text(
-        max_length=500,
-        help_text="The position to continue from, as given in `next`; unreadable ones start over.",
-    )
+    cursor = cursor_filter()
 
     def validate_sector(self, value):
         return [slug for slug in value if slug]
@@ -433,6 +297,7 @@ class MemberCardSerializer(serializers.ModelSerializer):
 
 class MemberPageSerializer(serializers.Serializer):
     results = MemberCardSerializer(many=True)
+    count = serializers.IntegerField(help_text="How many results there are in all.")
     next = serializers.URLField(
         allow_null=True, help_text="The next page with the same filters; null on the last one."
     )
@@ -543,8 +408,7 @@ class FieldVisibilitySerializer(serializers.Serializer):
 class OwnProfileSerializer(ProfileSerializer):
     """The signed-in member's own profile, with who sees what; reference data is written as keys."""
 
-    serializer_field_mapping = MembersModelSerializer.serializer_field_mapping
-
+    serializer_field_mapping = InputModelSerializer.serializer_field_mapping
     photo = serializers.ImageField(read_only=True, allow_null=True)
     canadian_region = ReferenceField(
         queryset=CityRegion.objects.filter(country__code="CA"), allow_null=True, required=False
@@ -587,7 +451,7 @@ class OwnProfileSerializer(ProfileSerializer):
 # --- Organisations --------------------------------------------------------------------------------
 
 
-class OrganisationSerializer(MembersModelSerializer):
+class OrganisationSerializer(InputModelSerializer):
     slug = serializers.CharField(read_only=True)
     name = Text(max_length=160, validators=[visible_text])
     sectors = ReferenceField(many=True, queryset=Sector.objects.all(), required=False)
@@ -626,6 +490,7 @@ class OrganisationCardSerializer(serializers.ModelSerializer):
 
 class OrganisationPageSerializer(serializers.Serializer):
     results = OrganisationCardSerializer(many=True)
+    count = serializers.IntegerField(help_text="How many results there are in all.")
     next = serializers.URLField(
         allow_null=True, help_text="The next page with the same filters; null on the last one."
     )

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import BooleanField
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import check_for_language, gettext_lazy
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
-from members import access, directory, forms, selectors, services
+from members import access, directory, forms, presenters, selectors, services
 from members.models import Invitation
 
 
@@ -400,41 +401,67 @@ def facet_options(form, name: str, counts: dict) -> list[Option]:
     ]
 
 
-def directory_page(request, form, results, template: str, facet_names: tuple[str, ...]):
-    counts = {facet.name: facet.counts for facet in results.facets}
-    query = request.GET.copy()
-    query.pop("cursor", None)
+@dataclass(frozen=True)
+class Suggestion:
+    """A way out of an empty page: the same search without one filter."""
+
+    label: str
+    query: str
+    count: int
+
+
+def suggestions(form, search) -> list[Suggestion]:
+    found = []
+    for loosening in search.loosenings:
+        field = form.fields[loosening.name]
+        values = dict(getattr(field, "choices", ()))
+        value = (
+            "" if isinstance(field, BooleanField) else values.get(loosening.value, loosening.value)
+        )
+        label = f"{field.label}: {value}" if value else str(field.label)
+        found.append(Suggestion(label, loosening.query, loosening.count))
+    return found
+
+
+def directory_page(request, search, form, template: str, facet_names: tuple[str, ...]):
+    """A directory page from its presenter's search; ``form`` only renders the filters."""
+    facets = search.results.facets if search.results else {}
     return render(
         request,
         template,
         {
             "form": form,
-            "page": results.page,
-            "options": {name: facet_options(form, name, counts[name]) for name in facet_names},
-            "available_count": counts.get("available", {}).get(True, 0),
-            "query": query.urlencode(),
+            "search": search,
+            "page": search.results.page if search.results else None,
+            "options": {
+                name: facet_options(form, name, facets.get(name, {})) for name in facet_names
+            },
+            "available_count": facets.get("available", 0),
+            "suggestions": suggestions(form, search),
         },
+        status=400 if search.errors else 200,
     )
 
 
 @require_safe
 def member_directory(request: HttpRequest) -> HttpResponse:
-    form = forms.MemberSearchForm(request.GET)
-    form.is_valid()
-    results = directory.find_members(
-        request.user, form.cleaned_data, cursor=request.GET.get("cursor")
+    return directory_page(
+        request,
+        presenters.member_search(request),
+        forms.MemberSearchForm(request.GET),
+        "members/directory.html",
+        directory.MEMBER_FACETS,
     )
-    facet_names = ("sector", "region", "country", "language", "engagement")
-    return directory_page(request, form, results, "members/directory.html", facet_names)
 
 
 @require_safe
 def organisation_directory(request: HttpRequest) -> HttpResponse:
-    form = forms.OrganisationSearchForm(request.GET)
-    form.is_valid()
-    results = directory.find_organisations(form.cleaned_data, cursor=request.GET.get("cursor"))
     return directory_page(
-        request, form, results, "members/organisation_directory.html", ("kind", "sector")
+        request,
+        presenters.organisation_search(request),
+        forms.OrganisationSearchForm(request.GET),
+        "members/organisation_directory.html",
+        directory.ORGANISATION_FACETS,
     )
 
 

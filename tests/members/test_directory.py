@@ -65,7 +65,7 @@ def test_availability_language_and_engagement_filters(client):
     listed_member("Paused", open_to_requests=True, paused=True)
     mandarin = Language.objects.get(code="cmn")
     services.set_spoken_languages(profile=available, entries=[(mandarin, "native")])
-    assert names(client, available="on") == ["Ready"]
+    assert names(client, available="true") == ["Ready"]
     assert names(client, language="cmn") == ["Ready"]
 
 
@@ -123,11 +123,34 @@ def test_a_forged_cursor_starts_again_from_the_first_page(client):
     assert names(client, cursor="forged:cursor") == ["Arjun"]
 
 
-def test_unknown_filter_values_are_reported_not_crashed(client):
+def test_an_unknown_filter_value_finds_nobody_and_offers_to_let_it_go(client):
     listed_member("Arjun")
     response = client.get(reverse("directory:members"), {"sector": "no-such-sector"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    page = response.content.decode()
+    assert "0 members" in page
+    assert "Nobody matches all of these filters." in page
+    assert "without “Sectors: no-such-sector”" in page
+    assert '<a href="?">without “Sectors: no-such-sector”</a>' in page
+    assert "(1 result)" in page
+
+
+def test_a_malformed_filter_is_an_error_on_that_filter_and_keeps_what_was_typed(client):
+    listed_member("Arjun")
+    response = client.get(reverse("directory:members"), {"q": "fintech", "available": "maybe"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Must be a valid boolean." in page
+    assert 'value="fintech"' in page
+    assert "Arjun" not in page
+
+
+def test_the_page_says_how_many_members_match_what_was_searched(client):
+    listed_member("Arjun", headline="Fintech product lead")
+    listed_member("Amélie", headline="Fintech en français")
+    listed_member("Li Wei", headline="供应链")
+    page = client.get(reverse("directory:members"), {"q": "fintech"}).content.decode()
+    assert "2 members match “fintech”" in page
 
 
 def test_organisation_directory_search_and_kind_filter(client, member):
@@ -149,7 +172,7 @@ def test_visitors_with_the_same_filters_share_the_facet_counts(client, settings)
         client.get(reverse("directory:members"), {"q": "fintech"})
     with CaptureQueriesContext(connection) as second:
         client.get(reverse("directory:members"), {"q": "fintech", "sort": "recent"})
-    assert len(second) == len(first) - 6  # the five facets and the availability count
+    assert len(second) == len(first) - 7  # the total, the five facets and the availability
     listed_member("Amélie", headline="Fintech en français")
     assert sorted(names(client, q="fintech")) == ["Amélie", "Arjun"]  # results stay live
 

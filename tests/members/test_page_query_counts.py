@@ -68,7 +68,7 @@ def pages(profile) -> list[str]:
     return [
         "/directory/",
         "/directory/?q=供应链&sort=relevance",
-        "/directory/?sector=finance-banking&region=toronto&language=cmn&available=on",
+        "/directory/?sector=finance-banking&region=toronto&language=cmn&available=true",
         "/directory/organisations/",
         "/directory/organisations/?q=organisation&kind=sme",
         f"/members/{profile.pk}/",
