@@ -149,7 +149,7 @@ def test_api_details(client, member):
     grow_directory(1, organisation=organisation)
     profile = organisation.memberships.exclude(user=member).get().user.profile
     paths = [
-        f"/api/v1/members/{profile.pk}/",
+        f"/api/v1/members/{profile.handle}/",
         f"/api/v1/organisations/{organisation.slug}/",
         "/api/v1/profile/",
     ]

@@ -9,9 +9,10 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
-from core.converters import UnicodeSlugConverter
+from core.converters import HandleConverter, UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(HandleConverter, "handle")
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "KnowBridge"

@@ -159,12 +159,11 @@ class MemberDetail(APIView):
         + ", ".join(Profile.SENSITIVE_FIELDS)
         + ") are null unless their owner lets this caller see them. "
         "404 when the caller may not see the profile.",
-        parameters=[id_parameter("user_id")],
         responses=serializers.PublicProfileSerializer,
     )
-    def get(self, request, user_id: str):
-        profile = access.access_profile(request.user, path_id(user_id))
-        context = {"request": request, "visible": selectors.visible_fields(profile, request.user)}
+    def get(self, request, handle: str):
+        profile = access.access_profile(request.user, path_text(handle))
+        context = {"request": request, "visible": access.visible_fields(request.user, profile)}
         return Response(serializers.PublicProfileSerializer(profile, context=context).data)
 
 
@@ -176,7 +175,7 @@ class OwnProfile(APIView):
     serializer_class = serializers.OwnProfileSerializer
 
     def profile(self, request):
-        return access.access_profile(request.user, request.user.pk, for_write=True)
+        return access.access_own_profile(request.user, *selectors.PAGE_PARTS)
 
     def respond(self, request, profile):
         return Response(
@@ -299,7 +298,9 @@ class MembershipList(APIView):
     def get(self, request, slug: str):
         organisation = access.access_organisation(request.user, path_text(slug))
         return Response(
-            serializers.MembershipSerializer(organisation.memberships.all(), many=True).data
+            serializers.MembershipSerializer(
+                access.visible_memberships(request.user, organisation), many=True
+            ).data
         )
 
 

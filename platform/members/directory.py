@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import search
 from core.pagination import Page, paginate
-from members import reference
+from members import access, reference
 from members.models import (
     CityRegion,
     Corridor,
@@ -30,7 +30,6 @@ from members.models import (
     Profile,
     ProfileLanguage,
     Sector,
-    Visibility,
 )
 
 PAGE_SIZE = 20
@@ -50,31 +49,7 @@ class Results:
     facets: dict  # filter name → {option value → number of matches}, or a number for a flag
 
 
-def visible_listings(viewer) -> list[str]:
-    if viewer.is_authenticated:
-        return [Profile.Listing.PUBLIC, Profile.Listing.MEMBERS]
-    return [Profile.Listing.PUBLIC]
-
-
-def visible_levels(viewer) -> list[str]:
-    if viewer.is_authenticated:
-        return [Visibility.PUBLIC, Visibility.MEMBERS]
-    return [Visibility.PUBLIC]
-
-
-class SignedInMember:
-    """Any signed-in member: what the directory shows depends on nothing else about them."""
-
-    is_authenticated = True
-
-
 # --- Members --------------------------------------------------------------------------------------
-
-
-def listed_profiles(viewer) -> QuerySet:
-    return Profile.objects.filter(
-        user__is_active=True, onboarded_at__isnull=False, listing__in=visible_listings(viewer)
-    )
 
 
 def filter_profiles(queryset: QuerySet, filters: dict, viewer) -> QuerySet:
@@ -92,7 +67,7 @@ def filter_profiles(queryset: QuerySet, filters: dict, viewer) -> QuerySet:
     if filters.get("country"):
         queryset = queryset.filter(
             country_of_origin_id__in=reference.pks(Country, [filters["country"]]),
-            country_of_origin_visibility__in=visible_levels(viewer),
+            country_of_origin_visibility__in=access.field_levels(viewer),
         )
     if filters.get("language"):
         languages = reference.pks(Language, [filters["language"]])
@@ -117,16 +92,15 @@ def _of_profile(model, **conditions) -> QuerySet:
 
 
 def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results:
-    matching = filter_profiles(listed_profiles(viewer), filters, viewer)
+    matching = filter_profiles(access.findable_profiles(viewer), filters, viewer)
     matching = search.search(matching, filters.get("q") or "")
     rows, order = _sorted(matching, filters)
     rows = rows.select_related("user", "canadian_region").prefetch_related(
         "sectors", Prefetch("expertise", ExpertiseTag.objects.order_by("name"))
     )
     page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
-    levels = visible_levels(viewer)
     for profile in page.items:
-        profile.show_photo = bool(profile.photo) and profile.photo_visibility in levels
+        profile.show_photo = access.shows_photo(viewer, profile)
     if _nothing_found(page, cursor):
         return Results(
             page=page, total=0, facets={**{key: {} for key in MEMBER_FACETS}, "available": 0}
@@ -138,14 +112,14 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
 
 
 def count_members(viewer, filters: dict) -> int:
-    matching = filter_profiles(listed_profiles(viewer), filters, viewer)
+    matching = filter_profiles(access.findable_profiles(viewer), filters, viewer)
     return search.search(matching, filters.get("q") or "").count()
 
 
 def warm_facets() -> None:
     """Count the unfiltered directories' facets before visitors ask (beat runs this)."""
-    for viewer in (AnonymousUser(), SignedInMember()):
-        matching = listed_profiles(viewer)
+    for viewer in (AnonymousUser(), access.SignedInMember()):
+        matching = access.findable_profiles(viewer)
         _store("members", _audience(viewer), {}, member_counts(matching, viewer))
     _store("organisations", "public", {}, organisation_counts(Organisation.objects.all()))
 
@@ -156,7 +130,7 @@ def _audience(viewer) -> str:
 
 def member_counts(matching: QuerySet, viewer) -> tuple[int, dict]:
     ids = matching.values("pk")
-    country_visible = matching.filter(country_of_origin_visibility__in=visible_levels(viewer))
+    country_visible = matching.filter(country_of_origin_visibility__in=access.field_levels(viewer))
     engagement_links = Profile.engagement_types.through.objects
     return matching.count(), {
         "sector": _link_facet(Profile.sectors.through.objects, "sector_id", Sector, ids),

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -183,6 +185,15 @@ def visibility_field():
     return models.CharField(max_length=8, choices=Visibility, default=Visibility.MEMBERS)
 
 
+HANDLE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/i/l to misread
+HANDLE_LENGTH = 10
+
+
+def new_handle() -> str:
+    """A profile's public address: random, so that profiles cannot be walked by counting."""
+    return "".join(secrets.choice(HANDLE_ALPHABET) for _ in range(HANDLE_LENGTH))
+
+
 def photo_path(profile, filename: str) -> str:
     return f"photos/{profile.pk}/{timezone.now():%Y%m%d%H%M%S}.jpg"
 
@@ -191,7 +202,7 @@ class Profile(models.Model):
     class Listing(models.TextChoices):
         PUBLIC = "public", _("Public: anyone can find and read my profile")
         MEMBERS = "members", _("Members only: signed-in members can find and read it")
-        HIDDEN = "hidden", _("Hidden from the directory: only members with the link can read it")
+        HIDDEN = "hidden", _("Hidden: only the members of my organisations (and staff) can read it")
 
     INTENT_FIELDS = ("offers_expertise", "seeks_help", "represents_facilitator")
     # What a member edits directly, besides the many-to-many relations and the photo.
@@ -223,6 +234,7 @@ class Profile(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
+    handle = models.CharField(max_length=HANDLE_LENGTH, unique=True, default=new_handle)
     offers_expertise = models.BooleanField(_("I offer my expertise"), default=False)
     seeks_help = models.BooleanField(_("I seek help for an SME"), default=False)
     represents_facilitator = models.BooleanField(_("I represent a facilitator"), default=False)

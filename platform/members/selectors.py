@@ -20,7 +20,6 @@ from members.models import (
     ProfileLanguage,
     Sector,
     User,
-    Visibility,
 )
 
 
@@ -31,27 +30,36 @@ def api_token_for(user: User) -> Token | None:
 # --- Profiles -------------------------------------------------------------------------------------
 
 
-def profile_for_page(user_id: int) -> Profile | None:
+def profile_for_page(handle: str) -> Profile | None:
     """A profile with what its page shows; the many-to-many labels come from ``labels_of``."""
-    return (
-        Profile.objects.select_related("user", "canadian_region", "country_of_origin")
-        .prefetch_related(
-            "designations",
-            "links",
-            Prefetch("countries_worked", CountryExperience.objects.select_related("country")),
-            Prefetch("spoken", ProfileLanguage.objects.select_related("language")),
-            Prefetch(
-                "corridors",
-                Corridor.objects.select_related("china_region", "canada_region", "sector"),
-            ),
-            Prefetch(
-                "user__memberships",
-                Membership.objects.select_related("organisation").order_by("organisation__name"),
-            ),
-        )
-        .filter(pk=user_id, user__is_active=True)
-        .first()
+    return _with_page_parts(Profile.objects.filter(handle=handle, user__is_active=True)).first()
+
+
+# What a profile's page (and its API) shows besides the many-to-many labels.
+PAGE_PARTS = (
+    "designations",
+    "links",
+    Prefetch("countries_worked", CountryExperience.objects.select_related("country")),
+    Prefetch("spoken", ProfileLanguage.objects.select_related("language")),
+    Prefetch(
+        "corridors",
+        Corridor.objects.select_related("china_region", "canada_region", "sector"),
+    ),
+    Prefetch(
+        "user__memberships",
+        Membership.objects.select_related("organisation").order_by("organisation__name"),
+    ),
+)
+
+
+def _with_page_parts(profiles: QuerySet) -> QuerySet:
+    return profiles.select_related("user", "canadian_region", "country_of_origin").prefetch_related(
+        *PAGE_PARTS
     )
+
+
+def share_an_organisation(viewer: User, member: User) -> bool:
+    return Membership.objects.filter(user=viewer, organisation__memberships__user=member).exists()
 
 
 # What the completeness meter reads, for pages that show it.
@@ -68,7 +76,10 @@ COMPLETENESS_PARTS = (
 def own_profile(user_id: int, *parts) -> Profile | None:
     """A member's own profile with just the related ``parts`` the page needs."""
     return (
-        Profile.objects.select_related("user").prefetch_related(*parts).filter(pk=user_id).first()
+        Profile.objects.select_related("user", "canadian_region", "country_of_origin")
+        .prefetch_related(*parts)
+        .filter(pk=user_id)
+        .first()
     )
 
 
@@ -108,14 +119,6 @@ def labels_of(profile: Profile) -> dict[str, list[str]]:
     for relation in TAG_RELATIONS:
         labels[relation] = sorted(linked[relation].values(), key=str.casefold)
     return labels
-
-
-def visible_fields(profile: Profile, viewer) -> set[str]:
-    """The sensitive fields of ``profile`` that ``viewer`` may see."""
-    if viewer.is_authenticated and viewer.pk == profile.pk:
-        return set(Profile.SENSITIVE_FIELDS)
-    allowed = {Visibility.PUBLIC} | ({Visibility.MEMBERS} if viewer.is_authenticated else set())
-    return {field for field in Profile.SENSITIVE_FIELDS if profile.visibility_of(field) in allowed}
 
 
 @dataclass(frozen=True)
@@ -209,20 +212,13 @@ def organisation_for_page(slug: str) -> Organisation | None:
             "city_regions",
             Prefetch(
                 "memberships",
-                Membership.objects.select_related("user").order_by("-role", "user__display_name"),
+                Membership.objects.select_related("user__profile").order_by(
+                    "-role", "user__display_name"
+                ),
             ),
         )
         .filter(slug=slug)
         .first()
-    )
-
-
-def is_owner(organisation: Organisation, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return any(
-        membership.user_id == user.pk and membership.role == Membership.Role.OWNER
-        for membership in organisation.memberships.all()
     )
 
 
@@ -235,7 +231,7 @@ def open_invitations(organisation: Organisation):
 
 def account_data(user: User) -> dict:
     """Everything KnowBridge holds about a member, for them to download."""
-    profile = profile_for_page(user.pk)
+    profile = _with_page_parts(Profile.objects.filter(pk=user.pk)).get()
     return {
         "account": {
             "email": user.email,
@@ -270,6 +266,7 @@ def _profile_data(profile: Profile) -> dict:
         if field not in references
     }
     return data | {
+        "handle": profile.handle,
         "photo": profile.photo.name or None,
         "canadian_region": profile.canadian_region.slug if profile.canadian_region else None,
         "country_of_origin": profile.country_of_origin.code if profile.country_of_origin else None,

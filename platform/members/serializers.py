@@ -267,7 +267,9 @@ class ProfileOrganisationSerializer(serializers.ModelSerializer):
 class MemberCardSerializer(serializers.ModelSerializer):
     """A member as the directory lists them."""
 
-    id = serializers.IntegerField(source="pk", read_only=True)
+    handle = serializers.CharField(
+        read_only=True, help_text="The member's public handle: their profile is members/{handle}/."
+    )
     display_name = serializers.CharField(source="user.display_name", read_only=True)
     canadian_region = ReferenceField(read_only=True, allow_null=True)
     sectors = ReferenceField(many=True, read_only=True)
@@ -278,7 +280,7 @@ class MemberCardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Profile
         fields = [
-            "id",
+            "handle",
             "display_name",
             "headline",
             "canadian_region",
@@ -305,7 +307,7 @@ class MemberPageSerializer(serializers.Serializer):
 
 
 PROFILE_FIELDS = [
-    "id",
+    "handle",
     "display_name",
     "headline",
     "bio",
@@ -336,7 +338,7 @@ PROFILE_FIELDS = [
 
 
 class ProfileSerializer(ModelSerializer):
-    id = serializers.IntegerField(source="pk", read_only=True)
+    handle = serializers.CharField(read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
     languages = SpokenLanguageSerializer(source="spoken", many=True, read_only=True)
     corridors = CorridorSerializer(many=True, read_only=True)
@@ -500,12 +502,14 @@ class OrganisationPageSerializer(serializers.Serializer):
 class MembershipSerializer(serializers.ModelSerializer):
     """Who belongs to an organisation: names and roles, never e-mail addresses."""
 
-    member_id = serializers.IntegerField(source="user_id", read_only=True)
+    member = serializers.CharField(
+        source="user.profile.handle", read_only=True, help_text="The member's public handle."
+    )
     display_name = serializers.CharField(source="user.display_name", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "member_id", "display_name", "role", "joined_at"]
+        fields = ["id", "member", "display_name", "role", "joined_at"]
 
 
 class InvitationSerializer(serializers.ModelSerializer):

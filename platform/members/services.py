@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from core import audit
 from core.images import square_jpeg
 from core.search import segment
-from members import selectors
+from members import access
 from members.models import (
     Corridor,
     CountryExperience,
@@ -391,7 +391,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
 def remove_member(*, membership: Membership, actor: User) -> None:
     """Owners remove members; members may leave; an organisation always keeps an owner."""
     organisation = membership.organisation
-    if actor != membership.user and not selectors.is_owner(organisation, actor):
+    if actor != membership.user and not access.is_owner(organisation, actor):
         raise PermissionDenied(_("Only owners can remove members."))
     owners = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
     if membership.role == Membership.Role.OWNER and owners.count() == 1:

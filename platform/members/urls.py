@@ -17,6 +17,7 @@ urlpatterns = [
     path("profile/experience/", views.profile_experience, name="profile_experience"),
     path("profile/photo/", views.profile_photo, name="profile_photo"),
     path("profile/privacy/", views.profile_privacy, name="profile_privacy"),
-    path("<int:user_id>/", views.profile_detail, name="profile"),
+    path("me/", views.my_profile, name="my_profile"),
+    path("<handle:handle>/", views.profile_detail, name="profile"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.forms import BooleanField
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -114,18 +115,34 @@ def onboarding_details(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    profile = access.access_profile(request.user, user_id)
+def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
+    """A member's profile; its member may preview it ``?as=visitor`` or ``?as=member``."""
+    profile = access.access_profile(request.user, handle)
+    is_own = request.user.pk == profile.pk
+    audience = request.GET.get("as") if is_own else None
+    viewer = access.PREVIEW_AUDIENCES[audience]() if audience in access.PREVIEW_AUDIENCES else None
     return render(
         request,
         "members/profile_detail.html",
         {
             "profile": profile,
             "labels": selectors.labels_of(profile),
-            "visible": selectors.visible_fields(profile, request.user),
-            "is_own": request.user.pk == profile.pk,
+            "visible": access.visible_fields(viewer or request.user, profile),
+            "is_own": is_own and viewer is None,
+            "preview": audience if viewer else None,
+            "preview_hidden": viewer is not None and not access.may_see_profile(viewer, profile),
         },
     )
+
+
+@login_required
+@require_safe
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """The member's own profile, or with ``?as=`` its preview, at its public address."""
+    handle = own_profile(request).handle
+    audience = request.GET.get("as")
+    query = f"?as={audience}" if audience in access.PREVIEW_AUDIENCES else ""
+    return redirect(reverse("members:profile", args=[handle]) + query)
 
 
 @login_required
@@ -294,14 +311,14 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def organisation_page(request, organisation, invitation_form, *, status: int = 200):
     """An organisation's page; its owners also see the invitations and ``invitation_form``."""
-    is_owner = selectors.is_owner(organisation, request.user)
+    is_owner = access.is_owner(organisation, request.user)
     return render(
         request,
         "members/organisation_detail.html",
         {
             "organisation": organisation,
             "is_owner": is_owner,
-            "memberships": organisation.memberships.all() if request.user.is_authenticated else [],
+            "memberships": access.visible_memberships(request.user, organisation),
             "invitations": selectors.open_invitations(organisation) if is_owner else [],
             "invitation_form": invitation_form if is_owner else None,
         },

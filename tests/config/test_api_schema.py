@@ -89,7 +89,7 @@ def point_at_real_data(case, owner=None):
         country_of_origin=Country.objects.get(code="CN"),
     )
     services.set_field_visibility(profile=profile, visibility={"employer": "private"})
-    real = {"slug": organisation.slug, "membership_id": colleague.pk, "user_id": profile.pk}
+    real = {"slug": organisation.slug, "membership_id": colleague.pk, "handle": profile.handle}
     for name in case.path_parameters.keys() & real.keys():
         case.path_parameters[name] = real[name]
 

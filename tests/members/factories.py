@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 
 from members import services
@@ -34,6 +35,12 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=self, email=self.email, primary=True, verified=extracted is not False
             )
             self.save()
+
+    @factory.post_generation
+    def onboarded(self, create, extracted, **kwargs):
+        """`onboarded=True`: the member has finished onboarding, so others may see them."""
+        if create and extracted:
+            services.finish_onboarding(profile=self.profile)
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
@@ -94,3 +101,9 @@ def listed_member(display_name="Member", *, listing=Profile.Listing.PUBLIC, **ch
     services.update_profile(profile=profile, listing=listing, **changes)
     services.finish_onboarding(profile=profile)
     return profile
+
+
+def with_authenticator(user: User) -> User:
+    """A member with an authenticator app set up, as staff must have before they may work."""
+    TOTP.activate(user, generate_totp_secret())
+    return user

@@ -45,6 +45,7 @@ def test_deleting_needs_the_password_and_keeps_what_was_typed_out(client, member
 def test_deleting_leaves_nothing_personal(client, member):
     services.update_profile(profile=member.profile, headline="Banker", employer="Maple Bank")
     Token.objects.create(user=member)
+    handle = member.profile.handle
     client.force_login(member)
     response = client.post(reverse("members:account_delete"), {"password": PASSWORD})
     assert response.url == reverse("home")
@@ -58,7 +59,7 @@ def test_deleting_leaves_nothing_personal(client, member):
     assert not Profile.objects.filter(pk=member.pk).exists()
     assert not Token.objects.filter(user=gone).exists()
     assert not client.get("/").context["user"].is_authenticated
-    assert client.get(reverse("members:profile", args=[member.pk])).status_code == 404
+    assert client.get(reverse("members:profile", args=[handle])).status_code == 404
     relogin = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     assert relogin.status_code == 200
 

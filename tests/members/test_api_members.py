@@ -208,7 +208,7 @@ def test_cards_show_what_the_page_shows_and_nothing_private(api, settings, tmp_p
     profile.save()
     services.set_field_visibility(profile=profile, visibility={"photo": "members"})
     [card] = api.get(MEMBERS).json()["results"]
-    assert card["id"] == profile.pk
+    assert card["handle"] == profile.handle
     assert card["sectors"] == [{"slug": finance.slug, "name": finance.name_en}]
     assert sorted(card["expertise"]) == ["Risk", "payments"]
     assert card["photo"] is None
@@ -256,7 +256,7 @@ def test_keyword_results_page_on_without_gaps(api):
         listed_member(f"Member {number:02d}", headline="Fintech")
     first = api.get(MEMBERS, {"q": "fintech"}).json()
     second = api.get(first["next"]).json()
-    seen = [card["id"] for card in first["results"] + second["results"]]
+    seen = [card["handle"] for card in first["results"] + second["results"]]
     assert len(seen) == 25 == len(set(seen))
 
 
@@ -264,7 +264,7 @@ def test_keyword_results_page_on_without_gaps(api):
 
 
 def profile_url(profile) -> str:
-    return f"{MEMBERS}{profile.pk}/"
+    return f"{MEMBERS}{profile.handle}/"
 
 
 def test_who_may_read_a_profile(api):
@@ -281,9 +281,14 @@ def test_who_may_read_a_profile(api):
         assert response.json()["errors"][0]["code"] == "not_found"
     api.force_authenticate(UserFactory())
     assert api.get(profile_url(members_only)).status_code == 200
-    assert api.get(profile_url(hidden)).json()["display_name"] == "Hidden Hana"
+    assert api.get(profile_url(hidden)).status_code == 404
     assert api.get(profile_url(gone)).status_code == 404
-    for path in ("999999/", "abc/", "-1/", "1.0/", "99999999999999999999999/"):
+    colleague = MembershipFactory(
+        organisation=MembershipFactory(user=hidden.user).organisation
+    ).user
+    api.force_authenticate(colleague)
+    assert api.get(profile_url(hidden)).json()["display_name"] == "Hidden Hana"
+    for path in (f"{public.pk}/", "abc/", "-1/", "1.0/", "99999999999999999999999/", "%00/"):
         response = api.get(MEMBERS + path)
         assert response.status_code == 404, path
         assert response["Content-Type"] == "application/json"

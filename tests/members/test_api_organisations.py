@@ -22,7 +22,7 @@ def api():
 
 @pytest.fixture
 def owner():
-    return UserFactory(display_name="Olivia Owner", email="olivia@example.org")
+    return UserFactory(display_name="Olivia Owner", email="olivia@example.org", onboarded=True)
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def colleague(organisation):
     """A plain member of the organisation."""
     return MembershipFactory(
         organisation=organisation,
-        user=UserFactory(display_name="Colin Colleague", email="colin@example.org"),
+        user=UserFactory(display_name="Colin Colleague", email="colin@example.org", onboarded=True),
     )
 
 
@@ -193,7 +193,7 @@ def test_memberships_are_for_signed_in_members_and_never_show_e_mails(api, organ
         ("Olivia Owner", "owner"),
         ("Colin Colleague", "member"),
     ]
-    assert set(response.json()[0]) == {"id", "member_id", "display_name", "role", "joined_at"}
+    assert set(response.json()[0]) == {"id", "member", "display_name", "role", "joined_at"}
     assert "@example.org" not in response.content.decode()
     assert api.get(f"{ORGANISATIONS}no-such-organisation/memberships/").status_code == 404
 

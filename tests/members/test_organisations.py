@@ -163,6 +163,7 @@ def test_who_may_edit_an_organisation(client, organisation, member, role, status
 
 
 def test_member_lists_are_for_signed_in_members_only(client, organisation, member):
+    services.finish_onboarding(profile=member.profile)
     page = client.get(reverse("organisations:detail", args=[organisation.slug])).content.decode()
     assert member.display_name not in page
     client.force_login(UserFactory())

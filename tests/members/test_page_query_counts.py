@@ -71,7 +71,7 @@ def pages(profile) -> list[str]:
         "/directory/?sector=finance-banking&region=toronto&language=cmn&available=true",
         "/directory/organisations/",
         "/directory/organisations/?q=organisation&kind=sme",
-        f"/members/{profile.pk}/",
+        f"/members/{profile.handle}/",
         f"/organisations/{organisation.slug}/",
     ]
 

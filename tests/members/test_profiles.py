@@ -88,11 +88,11 @@ def test_completeness_points_to_the_most_useful_next_step():
     services.choose_intents(
         profile=profile, offers_expertise=True, seeks_help=False, represents_facilitator=False
     )
-    before = selectors.completeness(selectors.profile_for_page(profile.pk))
+    before = selectors.completeness(selectors.profile_for_page(profile.handle))
     assert before.percent == 0
     assert before.next_step.key == "headline"
     services.update_profile(profile=profile, headline="Fintech adviser", sectors=[SectorFactory()])
-    after = selectors.completeness(selectors.profile_for_page(profile.pk))
+    after = selectors.completeness(selectors.profile_for_page(profile.handle))
     assert 0 < after.percent < 100
     assert after.next_step.key == "expertise"
 
@@ -146,7 +146,7 @@ def test_experience_entries_are_saved_and_shown(client, member):
     }
     response = client.post(reverse("members:profile_experience"), data)
     assert response.status_code == 302
-    page = client.get(reverse("members:profile", args=[member.pk])).content.decode()
+    page = client.get(reverse("members:profile", args=[member.profile.handle])).content.decode()
     assert "P.Eng. (Ontario)" in page
     assert f"{china.name_en} ↔ {canada.name_en}" in page
 

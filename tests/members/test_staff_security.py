@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
-from tests.members.factories import PASSWORD, UserFactory
+from tests.members.factories import PASSWORD, UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +71,6 @@ def test_members_who_are_not_staff_cannot_open_the_admin(client, member):
     client.force_login(member)
     assert client.get("/admin/login/").status_code == 403
     assert client.get("/admin/").status_code == 302
-
-
-def with_authenticator(user):
-    TOTP.activate(user, generate_totp_secret())
-    return user
 
 
 @pytest.mark.parametrize(
