@@ -182,6 +182,9 @@ class VisibilityForm(forms.Form):
             )
 
 
+CHOOSE = _("— Choose —")
+
+
 class EntryForm(forms.Form):
     """One row of a list on the experience page.
 
@@ -198,7 +201,9 @@ class EntryForm(forms.Form):
 
 
 class SpokenLanguageForm(EntryForm):
-    language = reference.ReferenceChoiceField(Language.objects.all(), label=_("Language"))
+    language = reference.ReferenceChoiceField(
+        Language.objects.all(), label=_("Language"), empty_label=CHOOSE
+    )
     level = forms.ChoiceField(
         choices=ProfileLanguage.Level.choices,
         initial=ProfileLanguage._meta.get_field("level").default,
@@ -211,17 +216,23 @@ class CorridorForm(EntryForm):
         CityRegion.objects.filter(country__code="CN"),
         country="CN",
         label=_("City-region in China"),
+        empty_label=CHOOSE,
     )
     canada_region = reference.ReferenceChoiceField(
         CityRegion.objects.filter(country__code="CA"),
         country="CA",
         label=_("City-region in Canada"),
+        empty_label=CHOOSE,
     )
-    sector = reference.ReferenceChoiceField(Sector.objects.all(), label=_("Sector"))
+    sector = reference.ReferenceChoiceField(
+        Sector.objects.all(), label=_("Sector"), empty_label=CHOOSE
+    )
 
 
 class CountryExperienceForm(EntryForm):
-    country = reference.ReferenceChoiceField(Country.objects.all(), label=_("Country"))
+    country = reference.ReferenceChoiceField(
+        Country.objects.all(), label=_("Country"), empty_label=CHOOSE
+    )
     years = forms.IntegerField(label=_("Years worked"), min_value=1, max_value=70)
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser_context_args(viewport={"width": WIDTH, "height"
 
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2
 CHINESE = "在深圳和多伦多之间从事跨境供应链金融与新能源汽车电池回收的咨询工作已有十五年之久"
-LONG_URL = "https://example.com/" + "a-very-long-path-segment-without-any-break/" * 4 + "?q=" + "x" * 80
+LONG_URL = "https://example.com/" + "a-long-path-segment-without-any-break/" * 4 + "?q=" + "x" * 80
 DISPLAY_NAME = "Lu Xun"
 
 CUT_OFF = """() => [...document.querySelectorAll("body *:not(.skip-link)")]
@@ -166,6 +166,8 @@ def test_every_page_fits_a_phone(journey):
     page.get_by_role("link", name=organisation.name).click()
     expect(page.get_by_role("button", name="Send invitation")).to_be_visible()
     check(journey, "own-organisation")
+    page.get_by_role("link", name="Edit", exact=True).click()
+    check(journey, "organisation-edit")
     for name, path in [
         ("profile-edit", reverse("members:profile_edit")),
         ("experience", reverse("members:profile_experience")),
@@ -176,6 +178,7 @@ def test_every_page_fits_a_phone(journey):
         ("email", reverse("account_email")),
         ("password-change", reverse("account_change_password")),
         ("two-factor", reverse("mfa_index")),
+        ("organisation-create", reverse("organisations:create")),
     ]:
         journey.goto(path)
         check(journey, name)

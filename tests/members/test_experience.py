@@ -234,7 +234,10 @@ def test_no_more_than_twenty_rows_a_list(client, signed_in):
 def test_the_dashboard_leads_an_expert_without_corridors_to_the_corridors_list(client):
     expert = UserFactory()
     services.choose_intents(
-        profile=expert.profile, offers_expertise=True, seeks_help=False, represents_facilitator=False
+        profile=expert.profile,
+        offers_expertise=True,
+        seeks_help=False,
+        represents_facilitator=False,
     )
     services.update_profile(
         profile=expert.profile,
