@@ -228,7 +228,11 @@ def profile_experience(request: HttpRequest) -> HttpResponse:
         (section, experience_formset(request, profile, section, add_row=adding == section.prefix))
         for section in EXPERIENCE_SECTIONS
     ]
-    if request.method == "POST" and not adding and all(fs.is_valid() for _s, fs in formsets):
+    if (
+        request.method == "POST"
+        and not adding
+        and all(formset.is_valid() for _section, formset in formsets)
+    ):
         with transaction.atomic():
             for section, formset in formsets:
                 entries = [
