@@ -1,6 +1,7 @@
 """The experience page: lists of languages, corridors, countries, designations and links, edited
 together and saved at once. Posts start from what a browser sends for the page as rendered."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -253,3 +254,14 @@ def test_the_dashboard_leads_an_expert_without_corridors_to_the_corridors_list(c
 
     assert f'href="{URL}#corridors"' in dashboard
     assert 'id="corridors"' in client.get(URL).content.decode()
+
+
+def test_pressing_enter_in_a_field_saves_rather_than_adds_a_row(client, signed_in):
+    """A browser submits a form on Enter with its first submit button (here: without JavaScript,
+    when "Add a row" buttons are submit buttons too)."""
+    page = client.get(URL).content.decode()
+    form = page[page.index('<form method="post" novalidate>') :]
+    first_button = re.search(r"<button[^>]*>[^<]*</button>", form).group(0)
+    assert 'type="submit"' in first_button
+    assert "name=" not in first_button
+    assert ">Save</button>" in first_button
