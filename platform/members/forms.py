@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
 
 from core.images import validate_image
@@ -181,43 +182,94 @@ class VisibilityForm(forms.Form):
             )
 
 
-class SpokenLanguageForm(forms.Form):
-    language = reference.ReferenceChoiceField(Language.objects.all(), label=_("Language"))
-    level = forms.ChoiceField(choices=ProfileLanguage.Level.choices, label=_("Level"))
+CHOOSE = _("— Choose —")
 
 
-class CorridorForm(forms.Form):
+class EntryForm(forms.Form):
+    """One row of a list on the experience page.
+
+    A row counts as filled in only when a field without a preset value holds something: a blank
+    row is ignored, whatever its presets (a language's level) say.
+    """
+
+    def has_changed(self):
+        return any(
+            self[name].data not in field.empty_values
+            for name, field in self.fields.items()
+            if name != DELETION_FIELD_NAME and field.initial is None
+        )
+
+
+class SpokenLanguageForm(EntryForm):
+    language = reference.ReferenceChoiceField(
+        Language.objects.all(), label=_("Language"), empty_label=CHOOSE
+    )
+    level = forms.ChoiceField(
+        choices=ProfileLanguage.Level.choices,
+        initial=ProfileLanguage._meta.get_field("level").default,
+        label=_("Level"),
+    )
+
+
+class CorridorForm(EntryForm):
     china_region = reference.ReferenceChoiceField(
         CityRegion.objects.filter(country__code="CN"),
         country="CN",
         label=_("City-region in China"),
+        empty_label=CHOOSE,
     )
     canada_region = reference.ReferenceChoiceField(
         CityRegion.objects.filter(country__code="CA"),
         country="CA",
         label=_("City-region in Canada"),
+        empty_label=CHOOSE,
     )
-    sector = reference.ReferenceChoiceField(Sector.objects.all(), label=_("Sector"))
+    sector = reference.ReferenceChoiceField(
+        Sector.objects.all(), label=_("Sector"), empty_label=CHOOSE
+    )
 
 
-class CountryExperienceForm(forms.Form):
-    country = reference.ReferenceChoiceField(Country.objects.all(), label=_("Country"))
+class CountryExperienceForm(EntryForm):
+    country = reference.ReferenceChoiceField(
+        Country.objects.all(), label=_("Country"), empty_label=CHOOSE
+    )
     years = forms.IntegerField(label=_("Years worked"), min_value=1, max_value=70)
 
 
-class DesignationForm(forms.Form):
+class DesignationForm(EntryForm):
     title = forms.CharField(label=_("Designation"), max_length=80)
     jurisdiction = forms.CharField(label=_("Jurisdiction"), max_length=80)
 
 
-class LinkForm(forms.Form):
+class LinkForm(EntryForm):
     label = forms.CharField(label=_("Label"), max_length=60)
     url = forms.URLField(label=_("Address"), max_length=300, assume_scheme="https")
 
 
+class EntriesFormSet(forms.BaseFormSet):
+    def with_blank_row(self):
+        """This formset as it was submitted, with one more blank row (at its presets) to fill in."""
+        index = self.total_form_count()
+        if index >= self.max_num:
+            return self
+        data = self.data.copy()
+        data[self.management_form.add_prefix(TOTAL_FORM_COUNT)] = str(index + 1)
+        row = self.form(prefix=self.add_prefix(index))
+        for name, field in row.fields.items():
+            if field.initial is not None:
+                data[row.add_prefix(name)] = field.initial
+        return type(self)(data, initial=self.initial, prefix=self.prefix)
+
+
 def entries_formset(form_class):
+    """Rows of ``form_class``, with one blank row to fill in and a "Delete" box on each."""
     return forms.formset_factory(
-        form_class, extra=1, can_delete=True, max_num=20, validate_max=True
+        form_class,
+        formset=EntriesFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=20,
+        validate_max=True,
     )
 
 

@@ -235,19 +235,22 @@ EXPERIENCE_SECTIONS = (
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_experience(request: HttpRequest) -> HttpResponse:
+    """Every list at once. "Add a row" (a submit button when the script that adds rows in place
+    does not run) shows the page again as typed, with one more row in its section, saving nothing.
+    """
     profile = own_profile(
         request, "spoken", "corridors", "countries_worked", "designations", "links"
     )
+    adding = request.POST.get("add")
     formsets = [
-        (
-            section,
-            forms.entries_formset(section.form)(
-                submitted(request), initial=section.initial(profile), prefix=section.prefix
-            ),
-        )
+        (section, experience_formset(request, profile, section, add_row=adding == section.prefix))
         for section in EXPERIENCE_SECTIONS
     ]
-    if request.method == "POST" and all(formset.is_valid() for _section, formset in formsets):
+    if (
+        request.method == "POST"
+        and not adding
+        and all(formset.is_valid() for _section, formset in formsets)
+    ):
         with transaction.atomic():
             for section, formset in formsets:
                 entries = [
@@ -258,7 +261,16 @@ def profile_experience(request: HttpRequest) -> HttpResponse:
                 section.save(profile=profile, entries=entries)
         messages.success(request, _("Your experience was saved."))
         return redirect("members:profile_experience")
-    return render(request, "members/profile_experience.html", {"formsets": formsets})
+    return render(
+        request, "members/profile_experience.html", {"formsets": formsets, "adding": adding}
+    )
+
+
+def experience_formset(request: HttpRequest, profile, section: EntriesSection, *, add_row: bool):
+    formset = forms.entries_formset(section.form)(
+        submitted(request), initial=section.initial(profile), prefix=section.prefix
+    )
+    return formset.with_blank_row() if add_row else formset
 
 
 @login_required

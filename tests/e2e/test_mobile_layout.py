@@ -1,0 +1,223 @@
+"""Every page on a phone 390 px wide: nothing scrolls sideways, even with long unbroken words,
+Chinese text and long addresses, and the directories show their first result on the first screen,
+with their filters folded away behind a "Filters" disclosure."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from members import services
+from members.models import Organisation, Sector
+from tests.members.factories import PASSWORD, UserFactory, listed_member
+
+WIDTH, HEIGHT = 390, 844
+pytestmark = pytest.mark.browser_context_args(viewport={"width": WIDTH, "height": HEIGHT})
+
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2
+CHINESE = "在深圳和多伦多之间从事跨境供应链金融与新能源汽车电池回收的咨询工作已有十五年之久"
+LONG_URL = "https://example.com/" + "a-long-path-segment-without-any-break/" * 4 + "?q=" + "x" * 80
+DISPLAY_NAME = "Lu Xun"
+
+CUT_OFF = """() => [...document.querySelectorAll("body *:not(.skip-link)")]
+  .filter((element) => {
+    const box = element.getBoundingClientRect();
+    return box.width > 1 && (box.right > window.innerWidth + 0.5 || box.left < -0.5);
+  })
+  .map((element) => `${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""}`
+    + `${typeof element.className === "string" && element.className.trim()
+        ? "." + element.className.trim().split(/\\s+/).join(".") : ""}`
+    + ` (${Math.round(element.getBoundingClientRect().left)} to `
+    + `${Math.round(element.getBoundingClientRect().right)} px)`)
+  .slice(0, 12)"""
+
+
+def field(page: Page, label: str):
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
+
+
+def check(journey, name: str, **step) -> None:
+    """A journey step that also fails when the page is wider than the phone's screen or shows
+    something past either edge (e.g. a menu cut off)."""
+    page = journey.page
+    page.wait_for_load_state()
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width, (
+        f"{name} ({page.url}) scrolls sideways: {scroll_width} px wide on a {inner_width} px "
+        f"screen; past the edge: {page.evaluate(CUT_OFF)}"
+    )
+    assert page.evaluate(CUT_OFF) == [], f"{name} ({page.url}) is cut off at an edge"
+    journey.step(name, **step)
+
+
+def check_api_docs(journey, name: str) -> None:
+    expect(journey.page.get_by_text("/api/v1/account/").first).to_be_visible()
+    # Swagger UI nests its copy and expand buttons inside each operation's header button.
+    check(journey, name, third_party=(".opblock-summary-control",))
+
+
+def first_result_on_first_screen(page: Page) -> None:
+    first = page.locator(".results .result h2").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= HEIGHT, f"the first result starts at {box['y']:.0f} px"
+
+
+def people_with_long_words():
+    sector = Sector.objects.get(slug="clean-technology")
+    for number in range(6):
+        listed_member(f"Member {number}", headline=f"Adviser {number}", sectors=[sector])
+    profile = listed_member(
+        DISPLAY_NAME,
+        headline=f"{LONG_WORD} {CHINESE}",
+        bio=f"{CHINESE}\n\n{LONG_WORD}\n\n{LONG_URL}\n\n<{LONG_URL}>",
+        current_role=LONG_WORD,
+        employer=CHINESE,
+        sectors=[sector],
+        expertise=[LONG_WORD[:60], CHINESE[:30]],
+        advice_topics=[CHINESE[:40]],
+    )
+    services.set_designations(profile=profile, entries=[(LONG_WORD[:80], CHINESE[:40])])
+    services.set_links(profile=profile, entries=[(LONG_WORD[:60], LONG_URL[:300])])
+    organisation = services.create_organisation(
+        creator=profile.user,
+        name=f"{CHINESE[:20]} {LONG_WORD[:40]}",
+        kind=Organisation.Kind.SME,
+        description=f"{CHINESE}\n\n{LONG_WORD}\n\n{LONG_URL}",
+        website=LONG_URL[:300],
+        sectors=[sector],
+    )
+    for number in range(6):
+        services.create_organisation(
+            creator=UserFactory(), name=f"Harbour Works {number}", kind=Organisation.Kind.SME
+        )
+    return profile, organisation
+
+
+def log_in(journey, user) -> Page:
+    page = journey.goto(reverse("account_login"))
+    field(page, "Email").fill(user.email)
+    field(page, "Password").fill(PASSWORD)
+    check(journey, "login")
+    page.get_by_role("button", name="Sign In").click()
+    return page
+
+
+def filters_are_folded(page: Page) -> None:
+    expect(page.get_by_role("group", name="Sectors")).to_be_hidden()
+    expect(page.get_by_label("Keywords")).to_be_visible()
+    first_result_on_first_screen(page)
+
+
+def unfold_filters(page: Page) -> None:
+    page.locator("summary", has_text="Filters").click()
+    expect(page.get_by_role("group", name="Sectors")).to_be_visible()
+
+
+def test_every_page_fits_a_phone(journey):
+    profile, organisation = people_with_long_words()
+
+    page = journey.goto("/")
+    check(journey, "home")
+
+    page.get_by_role("link", name="Directory").click()
+    filters_are_folded(page)
+    check(journey, "member-directory")
+    unfold_filters(page)
+    check(journey, "member-directory-filters")
+    page.get_by_role("group", name="Sectors").get_by_label(re.compile("Clean technology")).check()
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile("sector=clean-technology"))
+    filters_are_folded(page)
+    check(journey, "member-directory-filtered")
+    page.get_by_role("link", name=DISPLAY_NAME).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(DISPLAY_NAME)
+    check(journey, "profile-with-long-words")
+
+    page.get_by_role("link", name="Directory").click()
+    page.get_by_role("link", name="Looking for an organisation instead?").click()
+    filters_are_folded(page)
+    check(journey, "organisation-directory")
+    unfold_filters(page)
+    check(journey, "organisation-directory-filters")
+    page.get_by_role("link", name=organisation.name).click()
+    check(journey, "organisation-with-long-words")
+
+    for name, path in [
+        ("signup", reverse("account_signup")),
+        ("password-reset", reverse("account_reset_password")),
+    ]:
+        journey.goto(path)
+        check(journey, name)
+
+    log_in(journey, profile.user)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {DISPLAY_NAME}")
+    check(journey, "dashboard")
+    account = page.get_by_role("navigation", name="Account")
+    account.locator("summary").click()
+    expect(account.get_by_role("link", name="My profile")).to_be_visible()
+    check(journey, "account-menu")
+    account.get_by_role("link", name="My profile").click()
+    expect(page.get_by_text(LONG_URL[:40]).first).to_be_visible()
+    check(journey, "own-profile")
+    page.get_by_role("link", name=organisation.name).click()
+    expect(page.get_by_role("button", name="Send invitation")).to_be_visible()
+    check(journey, "own-organisation")
+    page.get_by_role("link", name="Edit", exact=True).click()
+    check(journey, "organisation-edit")
+    for name, path in [
+        ("profile-edit", reverse("members:profile_edit")),
+        ("experience", reverse("members:profile_experience")),
+        ("photo", reverse("members:profile_photo")),
+        ("privacy", reverse("members:profile_privacy")),
+        ("account-data", reverse("members:account_data")),
+        ("api-token", reverse("members:api_token")),
+        ("email", reverse("account_email")),
+        ("password-change", reverse("account_change_password")),
+        ("two-factor", reverse("mfa_index")),
+        ("organisation-create", reverse("organisations:create")),
+    ]:
+        journey.goto(path)
+        check(journey, name)
+    journey.goto(reverse("api-docs"))
+    check_api_docs(journey, "api-docs")
+
+
+@pytest.mark.browser_context_args(viewport={"width": 1280, "height": 800})
+def test_filters_are_open_on_wide_screens_and_fold_when_the_screen_narrows(journey):
+    people_with_long_words()
+    page = journey.goto(reverse("directory:members"))
+    expect(page.get_by_role("group", name="Sectors")).to_be_visible()
+    expect(page.locator("summary", has_text="Filters")).to_be_hidden()
+    expect(page.locator("details.filters")).to_have_attribute("open", "")
+    journey.step("member-directory-wide")
+
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    filters_are_folded(page)
+    check(journey, "member-directory-narrowed")
+
+
+@pytest.mark.parametrize(
+    ("width", "filters_shown"), [(WIDTH, False), (1280, True)], ids=["phone", "wide"]
+)
+def test_filters_fold_on_a_phone_without_javascript(browser, live_server, width, filters_shown):
+    people_with_long_words()
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": HEIGHT}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + reverse("directory:organisations"))
+    sectors = page.get_by_role("group", name="Sectors")
+    summary = page.locator("summary", has_text="Filters")
+    if filters_shown:
+        expect(sectors).to_be_visible()
+        expect(summary).to_be_hidden()
+    else:
+        expect(sectors).to_be_hidden()
+        first_result_on_first_screen(page)
+        summary.click()
+        expect(sectors).to_be_visible()
+    context.close()
