@@ -1,13 +1,19 @@
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.email_verification import send_verification_email_at_login
+from allauth.account.stages import EmailVerificationStage, LoginStageController
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -64,6 +70,8 @@ def own_profile(request: HttpRequest, *parts):
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = own_profile(request, *selectors.COMPLETENESS_PARTS)
     if profile.onboarded_at is None:
+        if selectors.is_staff_account(request.user):
+            return redirect("members:staff_home")
         return redirect("members:onboarding")
     return render(
         request,
@@ -74,8 +82,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "organisations": [
                 membership.organisation for membership in profile.user.memberships.all()
             ],
+            "invitations": selectors.invitations_for(request.user),
         },
     )
+
+
+STAFF_ROLES = {  # the staff groups' names, as staff read them
+    "Editors": gettext_lazy("Editors"),
+    "Moderators": gettext_lazy("Moderators"),
+    "Administrators": gettext_lazy("Administrators"),
+}
+
+
+@login_required
+@require_safe
+def staff_home(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_staff_account(request.user):
+        raise PermissionDenied
+    roles = [STAFF_ROLES.get(name, name) for name in selectors.staff_groups(request.user)]
+    return render(request, "members/staff_home.html", {"roles": roles})
 
 
 @login_required
@@ -86,7 +111,11 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.choose_intents(profile=profile, **form.cleaned_data)
         return redirect("members:onboarding_details")
-    return render(request, "members/onboarding.html", {"form": form, "step": 1})
+    return render(
+        request,
+        "members/onboarding.html",
+        {"form": form, "step": 1, "invitations": selectors.invitations_for(request.user)},
+    )
 
 
 @login_required
@@ -356,27 +385,82 @@ def organisation_remove_member(request: HttpRequest, slug: str, membership_id: i
     return redirect("organisations:detail", slug=organisation.slug)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
-    error = None
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the invitation mail links to. Whoever holds the link sees the invitation and may
+    decline it; the member with the invited address accepts it."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
+    )
     if request.method == "POST":
-        try:
-            services.accept_invitation(invitation=invitation, user=request.user)
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
-        else:
-            messages.success(
-                request, _("You joined %(name)s.") % {"name": invitation.organisation.name}
-            )
-            return redirect("organisations:detail", slug=invitation.organisation.slug)
+        if request.POST.get("action") == "decline":
+            return decline_invitation(request, invitation)
+        return accept_invitation(request, invitation)
+    if not request.user.is_authenticated and invitation.is_open:
+        # The link proves the address: signing up with it needs no verification mail, and
+        # allauth's sign-up form fills it in.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+    return invitation_page(request, invitation)
+
+
+def accept_invitation(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    try:
+        services.accept_invitation(invitation=invitation, user=request.user)
+    except ValidationError as problem:
+        return invitation_page(request, invitation, error=" ".join(problem.messages))
+    messages.success(request, _("You joined %(name)s.") % {"name": invitation.organisation.name})
+    return redirect("organisations:detail", slug=invitation.organisation.slug)
+
+
+def decline_invitation(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    try:
+        services.decline_invitation(invitation=invitation)
+    except ValidationError as problem:
+        return invitation_page(request, invitation, error=" ".join(problem.messages))
+    messages.success(
+        request,
+        _("You declined the invitation to join %(name)s.") % {"name": invitation.organisation.name},
+    )
+    return redirect("members:dashboard" if request.user.is_authenticated else "home")
+
+
+def invitation_page(request, invitation: Invitation, *, error: str | None = None):
+    invited_address = {"email": invitation.email}
+    here = {"next": request.path}
     return render(
         request,
         "members/accept_invitation.html",
-        {"invitation": invitation, "error": error},
+        {
+            "invitation": invitation,
+            "error": error,
+            "addressed_to_viewer": request.user.is_authenticated
+            and selectors.has_verified_address(request.user, invitation.email),
+            "signup_url": f"{reverse('account_signup')}?{urlencode(here)}",
+            "login_url": f"{reverse('account_login')}?{urlencode({**here, **invited_address})}",
+        },
         status=400 if error else 200,
     )
+
+
+@require_POST
+def resend_verification_mail(request: HttpRequest) -> HttpResponse:
+    """The button on the "verify your email address" page: the same mail again, as often as
+    allauth's rate limit for verification mails allows."""
+    stage = LoginStageController.enter(request, EmailVerificationStage.key)
+    if stage is None or stage.login.user is None:  # the sign-up or log-in was in another session
+        messages.info(request, _("Log in, and we will send you a new link."))
+        return redirect("account_login")
+    if not send_verification_email_at_login(request, stage.login):
+        messages.warning(
+            request,
+            _(
+                "We sent you a link a moment ago. Check your spam folder too; you can ask for "
+                "another one in a few minutes."
+            ),
+        )
+    return redirect("account_email_verification_sent")
 
 
 # --- Directory ------------------------------------------------------------------------------------
