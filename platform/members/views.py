@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.email_verification import send_verification_email_at_login
 from allauth.account.stages import EmailVerificationStage, LoginStageController
+from allauth.account.utils import has_verified_email
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -427,21 +428,17 @@ def decline_invitation(request: HttpRequest, invitation: Invitation) -> HttpResp
 
 
 def invitation_page(request, invitation: Invitation, *, error: str | None = None):
-    invited_address = {"email": invitation.email}
-    here = {"next": request.path}
-    return render(
-        request,
-        "members/accept_invitation.html",
-        {
-            "invitation": invitation,
-            "error": error,
-            "addressed_to_viewer": request.user.is_authenticated
-            and selectors.has_verified_address(request.user, invitation.email),
-            "signup_url": f"{reverse('account_signup')}?{urlencode(here)}",
-            "login_url": f"{reverse('account_login')}?{urlencode({**here, **invited_address})}",
-        },
-        status=400 if error else 200,
-    )
+    context = {"invitation": invitation, "error": error}
+    if request.user.is_authenticated:
+        context["addressed_to_viewer"] = selectors.has_verified_address(
+            request.user, invitation.email
+        )
+    else:  # the ways in, each leading back here; the address is filled in
+        back_here = {"next": request.path}
+        context["signup_url"] = f"{reverse('account_signup')}?{urlencode(back_here)}"
+        log_in_query = urlencode({**back_here, "email": invitation.email})
+        context["login_url"] = f"{reverse('account_login')}?{log_in_query}"
+    return render(request, "members/accept_invitation.html", context, status=400 if error else 200)
 
 
 @require_POST
@@ -452,6 +449,9 @@ def resend_verification_mail(request: HttpRequest) -> HttpResponse:
     if stage is None or stage.login.user is None:  # the sign-up or log-in was in another session
         messages.info(request, _("Log in, and we will send you a new link."))
         return redirect("account_login")
+    if has_verified_email(stage.login.user, stage.login.email):  # confirmed in another browser
+        messages.info(request, _("Your address is already confirmed. Log in to continue."))
+        return redirect(f"{reverse('account_login')}?{urlencode({'email': stage.login.email})}")
     if not send_verification_email_at_login(request, stage.login):
         messages.warning(
             request,

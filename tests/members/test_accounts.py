@@ -163,6 +163,16 @@ def test_the_verify_page_sends_the_link_again_within_allauths_rate_limit(client)
     assert client.get("/").context["user"].is_authenticated
 
 
+def test_resending_after_the_address_was_confirmed_elsewhere_asks_to_log_in(client):
+    sign_up(client)
+    Client().get(link_in(mail.outbox[0]))  # another browser, or a mail scanner
+    cache.clear()
+    response = client.post(reverse("members:resend_verification_mail"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert "Your address is already confirmed. Log in to continue." in response.content.decode()
+    assert len(mail.outbox) == 1
+
+
 def test_resending_without_a_sign_up_in_this_browser_asks_to_log_in(client):
     UserFactory(verified_email=False)
     response = client.post(reverse("members:resend_verification_mail"), follow=True)
