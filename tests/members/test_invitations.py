@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from members import services
 from members.models import Invitation, Organisation
+from tests.members.factories import PASSWORD as FACTORY_PASSWORD
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,14 @@ def test_after_verifying_by_mail_the_new_member_is_brought_to_the_invitation(cli
     response = other_browser.get(confirm)
     assert response.url == path_of(invitation)
     assert 'value="accept"' in other_browser.get(path_of(invitation)).content.decode()
+
+
+def test_an_existing_member_logs_in_from_the_invitation_and_is_brought_back(client, invitation):
+    UserFactory(email=INVITED)
+    login_url = client.get(path_of(invitation)).context["login_url"]
+    response = client.post(login_url, {"login": INVITED, "password": FACTORY_PASSWORD})
+    assert response.url == path_of(invitation)
+    assert 'value="accept"' in client.get(path_of(invitation)).content.decode()
 
 
 def test_a_visitor_accepting_is_asked_to_log_in(client, invitation):
