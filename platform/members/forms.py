@@ -1,5 +1,7 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.validators import validate_email
 from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,20 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["display_name", "email", "password1", "password2"]
+
+
+class LoginForm(AllauthLoginForm):
+    """Allauth's log-in form, with the address filled in from ``?email=`` as its sign-up form is
+    (links from an invitation or a confirmed address)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.request.GET.get("email", "") if self.request else ""
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            return
+        self.fields["login"].initial = email
 
 
 class TagsField(forms.CharField):

@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Value
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
@@ -13,6 +17,7 @@ from members.models import (
     CountryExperience,
     EngagementType,
     ExpertiseTag,
+    Invitation,
     KnowledgeStage,
     Membership,
     Organisation,
@@ -316,3 +321,46 @@ def expertise_tag_suggestions(text: str, *, limit: int = 20) -> QuerySet:
     unique key, whatever the number of tags or members."""
     key = ExpertiseTag.normalise(text)
     return ExpertiseTag.objects.filter(key__startswith=key).order_by("key")[:limit]
+
+
+# --- Invitations and staff ------------------------------------------------------------------------
+
+
+def has_verified_address(user: User, email: str) -> bool:
+    return user.emailaddress_set.filter(email__iexact=email, verified=True).exists()
+
+
+def invitations_for(user: User) -> list[Invitation]:
+    """Open invitations to any of the member's verified addresses, to organisations they are not
+    in yet, newest first."""
+    addresses = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return list(
+        Invitation.objects.annotate(address=Lower("email"))
+        .filter(
+            address__in=addresses,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(organisation__memberships__user=user)
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def staff_groups(user: User) -> list[str]:
+    """The staff roles (groups) of an account, by name."""
+    return list(
+        user.groups.filter(name__in=settings.STAFF_GROUPS)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def is_staff_account(user: User) -> bool:
+    """Staff work for the platform: Django staff, or members of one of the staff groups."""
+    return user.is_staff or user.groups.filter(name__in=settings.STAFF_GROUPS).exists()

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from core import audit
 from core.images import square_jpeg
 from core.search import segment
-from members import access
+from members import access, selectors
 from members.models import (
     Corridor,
     CountryExperience,
@@ -372,12 +372,14 @@ def invitation_url(invitation: Invitation) -> str:
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
-    if not invitation.is_open:
-        raise ValidationError(_("This invitation has expired or was already used."))
-    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+    invitation = open_invitation(invitation)
+    if not selectors.has_verified_address(user, invitation.email):
+        # Whoever holds the link may not own the address: it is not named to them.
         raise ValidationError(
-            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
-            % {"email": invitation.email}
+            _(
+                "This invitation was sent to another email address. "
+                "Log in with that address to accept it."
+            )
         )
     membership, _created = Membership.objects.get_or_create(
         organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
@@ -385,6 +387,25 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+@transaction.atomic
+def decline_invitation(*, invitation: Invitation) -> Invitation:
+    """Whoever holds the link may decline; the owners then see the invitation as declined."""
+    invitation = open_invitation(invitation)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    return invitation
+
+
+def open_invitation(invitation: Invitation) -> Invitation:
+    """The invitation, locked until the transaction ends, so that it is answered only once."""
+    locked = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    if not locked.is_open:
+        raise ValidationError(_("This invitation has expired or was already answered."))
+    return locked
 
 
 @transaction.atomic

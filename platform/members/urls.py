@@ -10,7 +10,13 @@ urlpatterns = [
     path("account/data/", views.account_data, name="account_data"),
     path("account/data.json", views.account_data_download, name="account_data_download"),
     path("account/delete/", views.account_delete, name="account_delete"),
+    path(
+        "account/verification-mail/",
+        views.resend_verification_mail,
+        name="resend_verification_mail",
+    ),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("staff/", views.staff_home, name="staff_home"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("welcome/details/", views.onboarding_details, name="onboarding_details"),
     path("profile/", views.profile_edit, name="profile_edit"),
@@ -19,5 +25,5 @@ urlpatterns = [
     path("profile/privacy/", views.profile_privacy, name="profile_privacy"),
     path("me/", views.my_profile, name="my_profile"),
     path("<handle:handle>/", views.profile_detail, name="profile"),
-    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("invitations/<str:token>/", views.invitation, name="accept_invitation"),
 ]

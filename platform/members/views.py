@@ -1,10 +1,16 @@
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.email_verification import send_verification_email_at_login
+from allauth.account.stages import EmailVerificationStage, LoginStageController
+from allauth.account.utils import has_verified_email
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms import BooleanField
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -66,6 +72,8 @@ def own_profile(request: HttpRequest, *parts):
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = own_profile(request, *selectors.COMPLETENESS_PARTS)
     if profile.onboarded_at is None:
+        if selectors.is_staff_account(request.user):
+            return redirect("members:staff_home")
         return redirect("members:onboarding")
     return render(
         request,
@@ -76,8 +84,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "organisations": [
                 membership.organisation for membership in profile.user.memberships.all()
             ],
+            "invitations": selectors.invitations_for(request.user),
         },
     )
+
+
+STAFF_ROLES = {  # the staff groups' names, as staff read them
+    "Editors": gettext_lazy("Editors"),
+    "Moderators": gettext_lazy("Moderators"),
+    "Administrators": gettext_lazy("Administrators"),
+}
+
+
+@login_required
+@require_safe
+def staff_home(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_staff_account(request.user):
+        raise PermissionDenied
+    roles = [STAFF_ROLES.get(name, name) for name in selectors.staff_groups(request.user)]
+    return render(request, "members/staff_home.html", {"roles": roles})
 
 
 @login_required
@@ -88,7 +113,11 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.choose_intents(profile=profile, **form.cleaned_data)
         return redirect("members:onboarding_details")
-    return render(request, "members/onboarding.html", {"form": form, "step": 1})
+    return render(
+        request,
+        "members/onboarding.html",
+        {"form": form, "step": 1, "invitations": selectors.invitations_for(request.user)},
+    )
 
 
 @login_required
@@ -386,27 +415,81 @@ def organisation_remove_member(request: HttpRequest, slug: str, membership_id: i
     return redirect("organisations:detail", slug=organisation.slug)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
-    error = None
-    if request.method == "POST":
-        try:
-            services.accept_invitation(invitation=invitation, user=request.user)
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
-        else:
-            messages.success(
-                request, _("You joined %(name)s.") % {"name": invitation.organisation.name}
-            )
-            return redirect("organisations:detail", slug=invitation.organisation.slug)
-    return render(
-        request,
-        "members/accept_invitation.html",
-        {"invitation": invitation, "error": error},
-        status=400 if error else 200,
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the invitation mail links to. Whoever holds the link sees the invitation and may
+    decline it; the member with the invited address accepts it."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
     )
+    if request.method == "POST":
+        if request.POST.get("action") == "decline":
+            return decline_invitation(request, invitation)
+        return accept_invitation(request, invitation)
+    if not request.user.is_authenticated and invitation.is_open:
+        # The link proves the address: signing up with it needs no verification mail, and
+        # allauth's sign-up form fills it in.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+    return invitation_page(request, invitation)
+
+
+def accept_invitation(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    try:
+        services.accept_invitation(invitation=invitation, user=request.user)
+    except ValidationError as problem:
+        return invitation_page(request, invitation, error=" ".join(problem.messages))
+    messages.success(request, _("You joined %(name)s.") % {"name": invitation.organisation.name})
+    return redirect("organisations:detail", slug=invitation.organisation.slug)
+
+
+def decline_invitation(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    try:
+        services.decline_invitation(invitation=invitation)
+    except ValidationError as problem:
+        return invitation_page(request, invitation, error=" ".join(problem.messages))
+    messages.success(
+        request,
+        _("You declined the invitation to join %(name)s.") % {"name": invitation.organisation.name},
+    )
+    return redirect("members:dashboard" if request.user.is_authenticated else "home")
+
+
+def invitation_page(request, invitation: Invitation, *, error: str | None = None):
+    context = {"invitation": invitation, "error": error}
+    if request.user.is_authenticated:
+        context["addressed_to_viewer"] = selectors.has_verified_address(
+            request.user, invitation.email
+        )
+    else:  # the ways in, each leading back here; the address is filled in
+        back_here = {"next": request.path}
+        context["signup_url"] = f"{reverse('account_signup')}?{urlencode(back_here)}"
+        log_in_query = urlencode({**back_here, "email": invitation.email})
+        context["login_url"] = f"{reverse('account_login')}?{log_in_query}"
+    return render(request, "members/accept_invitation.html", context, status=400 if error else 200)
+
+
+@require_POST
+def resend_verification_mail(request: HttpRequest) -> HttpResponse:
+    """The button on the "verify your email address" page: the same mail again, as often as
+    allauth's rate limit for verification mails allows."""
+    stage = LoginStageController.enter(request, EmailVerificationStage.key)
+    if stage is None or stage.login.user is None:  # the sign-up or log-in was in another session
+        messages.info(request, _("Log in, and we will send you a new link."))
+        return redirect("account_login")
+    if has_verified_email(stage.login.user, stage.login.email):  # confirmed in another browser
+        messages.info(request, _("Your address is already confirmed. Log in to continue."))
+        return redirect(f"{reverse('account_login')}?{urlencode({'email': stage.login.email})}")
+    if not send_verification_email_at_login(request, stage.login):
+        messages.warning(
+            request,
+            _(
+                "We sent you a link a moment ago. Check your spam folder too; you can ask for "
+                "another one in a few minutes."
+            ),
+        )
+    return redirect("account_email_verification_sent")
 
 
 # --- Directory ------------------------------------------------------------------------------------

@@ -1,8 +1,5 @@
-import re
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.core import mail
 from django.urls import reverse
 
 from core.models import AuditEvent
@@ -22,10 +19,6 @@ def organisation(member):
     return services.create_organisation(
         creator=member, name="Maple Harbour Trading", kind=Organisation.Kind.SME
     )
-
-
-def invitation_path(message) -> str:
-    return re.search(r"http://127\.0\.0\.1:8000(/members/invitations/\S+/)", message.body).group(1)
 
 
 def test_creating_an_organisation_makes_its_creator_the_owner(client, member):
@@ -57,39 +50,6 @@ def test_a_category_must_fit_the_kind(client, member):
     assert response.status_code == 200
     assert "does not fit the kind of organisation" in response.content.decode()
     assert 'value="Bay Law"' in response.content.decode()
-
-
-def test_owners_invite_by_mail_and_the_invitee_joins(
-    client, organisation, member, django_capture_on_commit_callbacks
-):
-    client.force_login(member)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("organisations:invite", args=[organisation.slug]),
-            {"email": "colleague@example.org", "role": "member"},
-        )
-    assert response.status_code == 302
-    [message] = mail.outbox
-    assert message.to == ["colleague@example.org"]
-    assert "Maple Harbour Trading" in message.subject
-    colleague = UserFactory(email="colleague@example.org")
-    client.force_login(colleague)
-    path = invitation_path(message)
-    assert client.get(path).status_code == 200
-    assert client.post(path).status_code == 302
-    assert organisation.memberships.filter(user=colleague, role="member").exists()
-    assert client.post(path).status_code == 400  # used once only
-
-
-def test_an_invitation_needs_the_invited_address(client, organisation, member):
-    invitation = services.invite_member(
-        organisation=organisation, email="colleague@example.org", invited_by=member
-    )
-    client.force_login(UserFactory(email="someone.else@example.org"))
-    response = client.post(reverse("members:accept_invitation", args=[invitation.token]))
-    assert response.status_code == 400
-    assert "Log in with that address" in response.content.decode()
-    assert not organisation.memberships.filter(user__email="someone.else@example.org").exists()
 
 
 def test_only_owners_invite(client, organisation):
