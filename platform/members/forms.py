@@ -3,7 +3,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.images import validate_image
+from core.images import portrait_jpeg
 from members import reference
 from members.models import (
     CityRegion,
@@ -152,12 +152,16 @@ class OnboardingOrganiserForm(ProfileForm):
 
 
 class PhotoForm(forms.Form):
+    """Cleans to the portrait's JPEG bytes: the upload is decoded once, here."""
+
     photo = forms.FileField(
         label=_("Photo"),
         help_text=_("A JPEG, PNG or WebP image of 5 MB at most; it is cropped to a square."),
-        validators=[validate_image],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+
+    def clean_photo(self) -> bytes:
+        return portrait_jpeg(self.cleaned_data["photo"])
 
 
 class VisibilityForm(forms.Form):
