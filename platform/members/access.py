@@ -23,6 +23,19 @@ def access_profile(viewer, user_id: int, *, for_write: bool = False) -> Profile:
     return profile
 
 
+def access_photo(viewer, name: str) -> Profile:
+    """The profile whose photo is stored as ``name``, when the viewer may see both the profile
+    and its photo; 404 otherwise, as for a file that does not exist."""
+    owners = Profile.objects.filter(photo=name).values_list("pk", flat=True)
+    owner_id = owners.first() if name else None
+    if owner_id is None:
+        raise Http404
+    profile = access_profile(viewer, owner_id)
+    if "photo" not in selectors.visible_fields(profile, viewer):
+        raise Http404
+    return profile
+
+
 def access_own_profile(viewer, *parts) -> Profile:
     """The signed-in member's own profile, with the related ``parts`` a page needs."""
     profile = selectors.own_profile(viewer.pk, *parts) if viewer.is_authenticated else None

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
@@ -270,7 +271,7 @@ def _profile_data(profile: Profile) -> dict:
         if field not in references
     }
     return data | {
-        "photo": profile.photo.name or None,
+        "photo": f"{settings.SITE_URL}{profile.photo_url}" if profile.photo else None,
         "canadian_region": profile.canadian_region.slug if profile.canadian_region else None,
         "country_of_origin": profile.country_of_origin.code if profile.country_of_origin else None,
         "sectors": [sector.slug for sector in profile.sectors.all()],

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from members import views
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("profile/photo/", views.profile_photo, name="profile_photo"),
     path("profile/privacy/", views.profile_privacy, name="profile_privacy"),
     path("<int:user_id>/", views.profile_detail, name="profile"),
+    re_path(r"^photos/(?P<file_name>[-\w]+\.jpg)$", views.photo, name="photo"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]
