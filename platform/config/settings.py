@@ -187,8 +187,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default="") or str(var_path("staticfiles"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served: uploads are not public (core.protected_files)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# nginx's internal location for MEDIA_ROOT, e.g. /protected-media/ (README); empty: Django streams
+PROTECTED_MEDIA_ACCEL_PREFIX = env.str("PROTECTED_MEDIA_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -101,6 +101,17 @@ def access_profile(viewer, handle: str, *, for_write: bool = False) -> Profile:
     return profile
 
 
+def access_photo(viewer, name: str) -> Profile:
+    """The profile whose photo is stored as ``name``, when the viewer may see both the profile
+    and its photo; 404 otherwise, as for a file that does not exist."""
+    profile = selectors.photo_owner(name) if name else None
+    if profile is None or not may_see_profile(viewer, profile):
+        raise Http404
+    if not shows_photo(viewer, profile):
+        raise Http404
+    return profile
+
+
 def access_own_profile(viewer, *parts) -> Profile:
     """The signed-in member's own profile, with the related ``parts`` a page needs."""
     profile = selectors.own_profile(viewer.pk, *parts) if viewer.is_authenticated else None

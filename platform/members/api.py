@@ -7,9 +7,11 @@ from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import images
 from core.api import (
     documents_errors_of,
     id_parameter,
@@ -348,3 +350,40 @@ class InvitationList(APIView):
         return Response(
             serializers.InvitationSerializer(created).data, status=status.HTTP_201_CREATED
         )
+
+
+# --- Photo ----------------------------------------------------------------------------------------
+
+
+@extend_validation_errors(list(images.ERROR_CODES), field_name="photo", methods=["put"])
+class OwnPhoto(APIView):
+    """The signed-in member's photo, sent as a file in a multipart form."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=["members"],
+        summary="Upload my photo",
+        description="Replaces the photo. Who sees it follows `visibility.photo` of my profile; "
+        "its address answers 404 to everyone else. A file that is not a JPEG, PNG or WebP image "
+        "we can read, or that is too large to process, gets a 400 naming `photo`.",
+        request=serializers.PhotoUploadSerializer,
+        responses=serializers.PhotoSerializer,
+    )
+    def put(self, request):
+        profile = access.access_own_profile(request.user)
+        upload = serializers.PhotoUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        services.set_photo(profile=profile, jpeg=upload.validated_data["photo"])
+        return Response(serializers.PhotoSerializer(profile, context={"request": request}).data)
+
+    @extend_schema(
+        tags=["members"],
+        summary="Remove my photo",
+        description="The photo and its file are deleted; 204 also when there was none.",
+        responses={204: None},
+    )
+    def delete(self, request):
+        services.remove_photo(profile=access.access_own_profile(request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -31,4 +31,5 @@ urlpatterns = [
         api.InvitationList.as_view(),
         name="invitations",
     ),
+    path("profile/photo/", api.OwnPhoto.as_view(), name="profile_photo"),
 ]

@@ -5,7 +5,7 @@ from django.core.validators import validate_email
 from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
 
-from core.images import validate_image
+from core.images import portrait_jpeg
 from members import reference
 from members.directory import SortChoices
 from members.models import (
@@ -169,12 +169,16 @@ class OnboardingOrganiserForm(ProfileForm):
 
 
 class PhotoForm(forms.Form):
+    """Cleans to the portrait's JPEG bytes: the upload is decoded once, here."""
+
     photo = forms.FileField(
         label=_("Photo"),
         help_text=_("A JPEG, PNG or WebP image of 5 MB at most; it is cropped to a square."),
-        validators=[validate_image],
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+
+    def clean_photo(self) -> bytes:
+        return portrait_jpeg(self.cleaned_data["photo"])
 
 
 class VisibilityForm(forms.Form):

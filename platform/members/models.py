@@ -1,4 +1,5 @@
 import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -194,8 +196,12 @@ def new_handle() -> str:
     return "".join(secrets.choice(HANDLE_ALPHABET) for _ in range(HANDLE_LENGTH))
 
 
+PHOTO_FOLDER = "photos"
+
+
 def photo_path(profile, filename: str) -> str:
-    return f"photos/{profile.pk}/{timezone.now():%Y%m%d%H%M%S}.jpg"
+    """A name nobody can guess: neither the member nor the time is in it."""
+    return f"{PHOTO_FOLDER}/{secrets.token_urlsafe(24)}.jpg"
 
 
 class Profile(models.Model):
@@ -242,7 +248,7 @@ class Profile(models.Model):
 
     headline = models.CharField(_("headline"), max_length=140, blank=True)
     bio = models.TextField(_("about me"), max_length=5000, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True, db_index=True)
     sectors = models.ManyToManyField(
         Sector, blank=True, related_name="profiles", verbose_name=_("sectors")
     )
@@ -329,6 +335,13 @@ class Profile(models.Model):
 
     def visibility_of(self, field: str) -> str:
         return getattr(self, f"{field}_visibility")
+
+    @property
+    def photo_url(self) -> str:
+        """Where the photo is served to those allowed to see it (never the storage's own URL)."""
+        if not self.photo:
+            return ""
+        return reverse("members:photo", args=[PurePosixPath(self.photo.name).name])
 
     @property
     def available(self) -> bool:

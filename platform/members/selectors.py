@@ -63,6 +63,10 @@ def _with_page_parts(profiles: QuerySet) -> QuerySet:
     )
 
 
+def photo_owner(name: str) -> Profile | None:
+    return Profile.objects.select_related("user").filter(photo=name, user__is_active=True).first()
+
+
 def share_an_organisation(viewer: User, member: User) -> bool:
     return Membership.objects.filter(user=viewer, organisation__memberships__user=member).exists()
 
@@ -272,7 +276,7 @@ def _profile_data(profile: Profile) -> dict:
     }
     return data | {
         "handle": profile.handle,
-        "photo": profile.photo.name or None,
+        "photo": f"{settings.SITE_URL}{profile.photo_url}" if profile.photo else None,
         "canadian_region": profile.canadian_region.slug if profile.canadian_region else None,
         "country_of_origin": profile.country_of_origin.code if profile.country_of_origin else None,
         "sectors": [sector.slug for sector in profile.sectors.all()],

@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.images import PORTRAIT_SIZE, portrait_jpeg
 from core.serializers import (
     COUNTRY_CODE,
     FlatListField,
@@ -264,6 +265,21 @@ class ProfileOrganisationSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+def photo_address(request, profile: Profile) -> str | None:
+    return request.build_absolute_uri(profile.photo_url) if profile.photo else None
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
+class PhotoField(serializers.Field):
+    """The address where the photo is served to those its member lets see it; null without one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, profile):
+        return photo_address(self.context["request"], profile)
+
+
 class MemberCardSerializer(serializers.ModelSerializer):
     """A member as the directory lists them."""
 
@@ -292,9 +308,7 @@ class MemberCardSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_photo(self, profile) -> str | None:
-        if not profile.show_photo:
-            return None
-        return self.context["request"].build_absolute_uri(profile.photo.url)
+        return photo_address(self.context["request"], profile) if profile.show_photo else None
 
 
 class MemberPageSerializer(serializers.Serializer):
@@ -340,6 +354,7 @@ PROFILE_FIELDS = [
 class ProfileSerializer(ModelSerializer):
     handle = serializers.CharField(read_only=True)
     display_name = serializers.CharField(source="user.display_name", read_only=True)
+    photo = PhotoField()
     languages = SpokenLanguageSerializer(source="spoken", many=True, read_only=True)
     corridors = CorridorSerializer(many=True, read_only=True)
     countries_worked = CountryExperienceSerializer(many=True, read_only=True)
@@ -357,7 +372,6 @@ class PublicProfileSerializer(ProfileSerializer):
     """A profile as another viewer sees it: each sensitive field is null unless its owner lets
     this viewer see it (``context["visible"]``)."""
 
-    photo = serializers.ImageField(read_only=True, allow_null=True)
     employer = serializers.CharField(read_only=True, allow_null=True)
     country_of_origin = ReferenceField("code", read_only=True, allow_null=True)
     years_in_canada = serializers.IntegerField(read_only=True, allow_null=True)
@@ -411,7 +425,7 @@ class OwnProfileSerializer(ProfileSerializer):
     """The signed-in member's own profile, with who sees what; reference data is written as keys."""
 
     serializer_field_mapping = InputModelSerializer.serializer_field_mapping
-    photo = serializers.ImageField(read_only=True, allow_null=True)
+
     canadian_region = ReferenceField(
         queryset=CityRegion.objects.filter(country__code="CA"), allow_null=True, required=False
     )
@@ -448,6 +462,20 @@ class OwnProfileSerializer(ProfileSerializer):
             "represents_facilitator",
         ]
         read_only_fields = ["offers_expertise", "seeks_help", "represents_facilitator"]
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField(
+        help_text="A JPEG, PNG or WebP image of 5 MB at most; it is cropped to its centre square "
+        f"and stored as a JPEG of {PORTRAIT_SIZE} × {PORTRAIT_SIZE} pixels."
+    )
+
+    def validate_photo(self, upload) -> bytes:
+        return portrait_jpeg(upload)
+
+
+class PhotoSerializer(serializers.Serializer):
+    photo = PhotoField()
 
 
 # --- Organisations --------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from core import audit
-from core.images import square_jpeg
 from core.search import segment
 from members import access, selectors
 from members.models import (
@@ -138,23 +137,29 @@ def set_field_visibility(*, profile: Profile, visibility: dict[str, str]) -> Pro
 
 
 @transaction.atomic
-def set_photo(*, profile: Profile, upload) -> Profile:
-    """Store a validated upload as a square JPEG no larger than PHOTO_SIZE pixels."""
+def set_photo(*, profile: Profile, jpeg: bytes) -> Profile:
+    """Store the portrait a form or serializer made (``core.images.portrait_jpeg``) under a new
+    unguessable name; the previous photo's file goes once the change is committed."""
     old = profile.photo.name
-    profile.photo.save("photo.jpg", ContentFile(square_jpeg(upload)), save=True)
-    if old:
-        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    profile.photo.save("photo.jpg", ContentFile(jpeg), save=False)
+    profile.save(update_fields=["photo", "updated_at"])
+    _delete_photo_file_on_commit(old)
     return profile
 
 
 @transaction.atomic
 def remove_photo(*, profile: Profile) -> Profile:
-    if profile.photo:
-        old = profile.photo.name
-        profile.photo = ""
-        profile.save(update_fields=["photo"])
-        transaction.on_commit(lambda: profile.photo.storage.delete(old))
+    old = profile.photo.name
+    profile.photo = ""
+    profile.save(update_fields=["photo", "updated_at"])
+    _delete_photo_file_on_commit(old)
     return profile
+
+
+def _delete_photo_file_on_commit(name: str | None) -> None:
+    if name:
+        storage = Profile._meta.get_field("photo").storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def refresh_profile_search_text(*, profile: Profile) -> None:
@@ -431,7 +436,9 @@ def delete_account(*, user: User) -> None:
     wrote stays attributed to "a deleted member"."""
     for membership in user.memberships.select_related("organisation"):
         _hand_over(membership)
-    Profile.objects.filter(pk=user.pk).delete()
+    profiles = Profile.objects.filter(pk=user.pk)
+    _delete_photo_file_on_commit(profiles.values_list("photo", flat=True).first())
+    profiles.delete()
     user.emailaddress_set.all().delete()
     user.authenticator_set.all().delete()
     Token.objects.filter(user=user).delete()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from members import views
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("profile/experience/", views.profile_experience, name="profile_experience"),
     path("profile/photo/", views.profile_photo, name="profile_photo"),
     path("profile/privacy/", views.profile_privacy, name="profile_privacy"),
+    re_path(r"^photos/(?P<file_name>[-\w]+\.jpg)$", views.photo, name="photo"),
     path("me/", views.my_profile, name="my_profile"),
     path("<handle:handle>/", views.profile_detail, name="profile"),
     path("invitations/<str:token>/", views.invitation, name="accept_invitation"),

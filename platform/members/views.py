@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
+from core.protected_files import protected_file
 from members import access, directory, forms, presenters, selectors, services
-from members.models import Invitation
+from members.models import PHOTO_FOLDER, Invitation
 
 
 @require_POST
@@ -312,10 +313,17 @@ def profile_photo(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your photo was removed."))
         return redirect("members:profile_photo")
     if request.method == "POST" and form.is_valid():
-        services.set_photo(profile=profile, upload=form.cleaned_data["photo"])
+        services.set_photo(profile=profile, jpeg=form.cleaned_data["photo"])
         messages.success(request, _("Your photo was saved."))
         return redirect("members:profile_photo")
     return render(request, "members/profile_photo.html", {"form": form, "profile": profile})
+
+
+@require_safe
+def photo(request: HttpRequest, file_name: str) -> HttpResponse:
+    """A member's photo, for those who may see it; 404 for everyone else."""
+    profile = access.access_photo(request.user, f"{PHOTO_FOLDER}/{file_name}")
+    return protected_file(request, profile.photo, content_type="image/jpeg")
 
 
 @login_required

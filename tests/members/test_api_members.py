@@ -204,7 +204,7 @@ def test_cards_show_what_the_page_shows_and_nothing_private(api, settings, tmp_p
         expertise=["payments", "Risk"],
         employer="Maple Bank",
     )
-    profile.photo = "photos/1/me.jpg"
+    profile.photo = "photos/unguessable-token.jpg"
     profile.save()
     services.set_field_visibility(profile=profile, visibility={"photo": "members"})
     [card] = api.get(MEMBERS).json()["results"]
@@ -217,7 +217,7 @@ def test_cards_show_what_the_page_shows_and_nothing_private(api, settings, tmp_p
     assert "Maple Bank" not in str(card)
     api.force_authenticate(UserFactory())
     [card] = api.get(MEMBERS).json()["results"]
-    assert card["photo"] == "http://testserver/media/photos/1/me.jpg"
+    assert card["photo"] == "http://testserver/members/photos/unguessable-token.jpg"
 
 
 def test_pages_follow_each_other_and_keep_their_filters(api):

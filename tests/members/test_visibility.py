@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from members import services
 from members.models import CityRegion, Country, Profile, Visibility
+from tests.core import image_files
 from tests.members.factories import MembershipFactory, UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,11 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "member", "self", "colleague", "organisation_owner", "staff")
 PUBLIC, MEMBERS, HIDDEN = Profile.Listing.PUBLIC, Profile.Listing.MEMBERS, Profile.Listing.HIDDEN
 SUBJECT_EMAIL = "sam.subject@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -40,6 +46,7 @@ def world():
     )
     services.set_designations(profile=sam.profile, entries=[("P.Eng.", "Ontario")])
     services.set_links(profile=sam.profile, entries=[("Blog", "https://sam.example.org/")])
+    services.set_photo(profile=sam.profile, jpeg=image_files.portrait_facing_right())
     viewers = {
         "anonymous": None,
         "member": UserFactory(display_name="Max Member", onboarded=True),
@@ -129,6 +136,7 @@ def test_profile_addresses_are_not_a_counter(world, client):
 
 # field → (how the page shows it, how the API names it)
 FIELDS = {
+    "photo": (None, "photo"),  # the page shows the photo's address
     "employer": ("Maple Harbour Trading", "employer"),
     "country_of_origin": ("Country of origin", "country_of_origin"),
     "years_in_canada": ("In Canada for", "years_in_canada"),
@@ -151,11 +159,14 @@ def test_who_sees_each_sensitive_field(world, role, field, level):
     set_listing(profile, PUBLIC)
     services.set_field_visibility(profile=profile, visibility={field: level})
     shown, key = FIELDS[field]
-    page = page_client(world, role).get(reverse("members:profile", args=[profile.handle]))
+    client = page_client(world, role)
+    page = client.get(reverse("members:profile", args=[profile.handle]))
     api = api_client(world, role).get(f"/api/v1/members/{profile.handle}/").json()
     sees = role in SEES_FIELD[level]
-    assert (shown in page.content.decode()) is sees
+    assert ((shown or profile.photo_url) in page.content.decode()) is sees
     assert (api[key] not in (None, [])) is sees
+    if field == "photo":
+        assert client.get(profile.photo_url).status_code == (200 if sees else 404)
 
 
 @pytest.mark.parametrize("role", ROLES)
