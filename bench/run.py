@@ -229,6 +229,9 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
             listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
         ).values_list("pk", flat=True)
     )
+    handles = list(
+        Profile.objects.filter(pk__in=public).values_list("handle", flat=True).order_by("pk")
+    )
     slugs = list(Organisation.objects.values_list("slug", flat=True))
     if not public or not slugs:
         fail("the database has no public profile or no organisation to load")
@@ -291,7 +294,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
         Endpoint(
             "profile",
             "Profile page (random public)",
-            [f"/members/{pk}/" for pk in rng.sample(public, min(len(public), 1000))],
+            [f"/members/{handle}/" for handle in rng.sample(handles, min(len(handles), 1000))],
             "page",
             PROFILE_P95_MS,
         ),

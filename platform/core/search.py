@@ -3,19 +3,27 @@
 A searchable model stores `segment(...)` of its text in a `search_text` column. On PostgreSQL a
 migration adds `AddSearchVector(table)`: a generated tsvector column with a GIN index, invisible to
 the ORM. Other databases fall back to matching whole tokens in `search_text`.
+
+A model may also store exact tokens (``s12 l5 vp``: what a row is filed under) in a `tokens`
+column, matched with `with_tokens`; `AddTokenVector(table)` gives them their own GIN index, so
+that filters on many-to-many facts are one index lookup rather than a join per filter.
 """
 
 import re
 import unicodedata
+from functools import reduce
+from operator import or_
 
 import rjieba
 from django.db import connections, models, router
 from django.db.migrations.operations.base import Operation
-from django.db.models import BooleanField, Expression, FloatField, Func, TextField, Value
+from django.db.models import BooleanField, Expression, FloatField, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.db.models.lookups import Contains
 
 SEARCH_VECTOR_COLUMN = "search_vector"
+TOKEN_VECTOR_COLUMN = "token_vector"  # noqa: S105 - a column name
+_EXACT_TOKEN = re.compile(r"[a-z0-9]+")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # A run of Chinese characters, or a run of other letters and digits (underscore splits words).
@@ -64,6 +72,8 @@ class AddSearchVector(Operation):
     """
 
     reversible = True
+    vector_column = SEARCH_VECTOR_COLUMN
+    index_suffix = "search_gin"
 
     def __init__(self, table: str, source_column: str = "search_text"):
         self.table = table
@@ -71,7 +81,10 @@ class AddSearchVector(Operation):
 
     @property
     def index_name(self) -> str:
-        return f"{self.table}_search_gin"
+        return f"{self.table}_{self.index_suffix}"
+
+    def vector_expression(self, source: str) -> str:
+        return f"to_tsvector('simple'::regconfig, coalesce({source}, ''))"
 
     def state_forwards(self, app_label, state):
         pass
@@ -81,13 +94,12 @@ class AddSearchVector(Operation):
             return
         quote = schema_editor.quote_name
         schema_editor.execute(
-            f"ALTER TABLE {quote(self.table)} ADD COLUMN {quote(SEARCH_VECTOR_COLUMN)} tsvector "
-            f"GENERATED ALWAYS AS "
-            f"(to_tsvector('simple'::regconfig, coalesce({quote(self.source_column)}, ''))) STORED"
+            f"ALTER TABLE {quote(self.table)} ADD COLUMN {quote(self.vector_column)} tsvector "
+            f"GENERATED ALWAYS AS ({self.vector_expression(quote(self.source_column))}) STORED"
         )
         schema_editor.execute(
             f"CREATE INDEX {quote(self.index_name)} ON {quote(self.table)} "
-            f"USING gin ({quote(SEARCH_VECTOR_COLUMN)})"
+            f"USING gin ({quote(self.vector_column)})"
         )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
@@ -96,7 +108,7 @@ class AddSearchVector(Operation):
         quote = schema_editor.quote_name
         # The index goes with its column.
         schema_editor.execute(
-            f"ALTER TABLE {quote(self.table)} DROP COLUMN IF EXISTS {quote(SEARCH_VECTOR_COLUMN)}"
+            f"ALTER TABLE {quote(self.table)} DROP COLUMN IF EXISTS {quote(self.vector_column)}"
         )
 
     def _applies_to(self, app_label, schema_editor) -> bool:
@@ -110,7 +122,24 @@ class AddSearchVector(Operation):
 
     @property
     def migration_name_fragment(self):
-        return f"{self.table}_search_vector"
+        return f"{self.table}_{self.vector_column}"
+
+
+class AddTokenVector(AddSearchVector):
+    """On PostgreSQL, a generated tsvector of a column of exact space-separated tokens (no
+    parsing, no folding), with its GIN index, for `with_tokens`."""
+
+    vector_column = TOKEN_VECTOR_COLUMN
+    index_suffix = "tokens_gin"
+
+    def __init__(self, table: str, source_column: str = "tokens"):
+        super().__init__(table, source_column)
+
+    def vector_expression(self, source: str) -> str:
+        return f"array_to_tsvector(string_to_array(coalesce({source}, ''), ' '))"
+
+    def describe(self):
+        return f"Add a token vector and GIN index to {self.table} (PostgreSQL only)"
 
 
 # --- Querying ----------------------------------------------------------------------------------
@@ -130,6 +159,27 @@ def search(queryset, query: str, *, text_field: str = "search_text"):
     # Pad with spaces so " token " only matches whole tokens, as a tsquery lexeme would.
     padded = Concat(Value(" "), text_field, Value(" "), output_field=TextField())
     return queryset.filter(*(Contains(padded, f" {token} ") for token in tokens))
+
+
+def with_tokens(queryset, groups, *, field: str = "tokens"):
+    """Rows whose tokens hold at least one token of every group (an AND of ORs), e.g.
+    ``[["s12", "s13"], ["l5"]]``. Tokens are lowercase letters and digits; empty groups are
+    ignored. PostgreSQL reads the GIN-indexed `token_vector`, other databases `field`."""
+    groups = [list(group) for group in groups if group]
+    for token in (token for group in groups for token in group):
+        if not _EXACT_TOKEN.fullmatch(token):
+            raise ValueError(f"not a token: {token!r}")
+    if not groups:
+        return queryset
+    if _is_postgresql(queryset):
+        tsquery = " & ".join("(" + " | ".join(f"'{t}'" for t in group) + ")" for group in groups)
+        vector = _SearchVector(column=TOKEN_VECTOR_COLUMN)
+        return queryset.filter(_Matches(vector, _TsQuery(Value(tsquery))))
+    padded = Concat(Value(" "), field, Value(" "), output_field=TextField())
+    condition = Q()
+    for group in groups:
+        condition &= reduce(or_, (Q(Contains(padded, f" {token} ")) for token in group))
+    return queryset.filter(condition)
 
 
 def rank(queryset, query: str):
@@ -159,26 +209,32 @@ def _is_postgresql(queryset) -> bool:
 
 
 class _SearchVector(Expression):
-    """The generated column of the queryset's own table (by its alias, so subqueries work too)."""
+    """A generated column of the queryset's own table (by its alias, so subqueries work too)."""
 
-    def __init__(self, alias: str | None = None):
+    def __init__(self, alias: str | None = None, *, column: str = SEARCH_VECTOR_COLUMN):
         super().__init__(output_field=models.Field())
         self.alias = alias
+        self.column = column
 
     def resolve_expression(self, query=None, *args, **kwargs):
-        return _SearchVector(query.get_initial_alias())
+        return _SearchVector(query.get_initial_alias(), column=self.column)
 
     def relabeled_clone(self, change_map):
-        return _SearchVector(change_map.get(self.alias, self.alias))
+        return _SearchVector(change_map.get(self.alias, self.alias), column=self.column)
 
     def as_sql(self, compiler, connection):
-        column = connection.ops.quote_name(SEARCH_VECTOR_COLUMN)
+        column = connection.ops.quote_name(self.column)
         return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
 
 
 class _PlainTsQuery(Func):
     # plainto_tsquery ignores tsquery syntax (& | ! : * ' ...) and ANDs the words it finds.
     template = "plainto_tsquery('simple'::regconfig, %(expressions)s)"
+
+
+class _TsQuery(Func):
+    # Tokens are checked to be [a-z0-9]+, so the query is written as is, without parsing.
+    template = "(%(expressions)s)::tsquery"
 
 
 class _Matches(Func):

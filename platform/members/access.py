@@ -12,7 +12,6 @@ see it but not change it. The rules:
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 
 from members import selectors
@@ -85,11 +84,12 @@ def findable_listings(viewer) -> list[str]:
     return [Profile.Listing.PUBLIC]
 
 
-def findable_profiles(viewer) -> QuerySet:
-    """The profiles the directory may show ``viewer``."""
-    return Profile.objects.filter(
-        user__is_active=True, onboarded_at__isnull=False, listing__in=findable_listings(viewer)
-    )
+def findable_listing(profile: Profile) -> str | None:
+    """The listing under which others may find ``profile`` in the directory; None if they may not
+    (not onboarded, inactive, or hidden). The directory files profiles under it."""
+    if not exists_to_others(profile) or profile.listing == Profile.Listing.HIDDEN:
+        return None
+    return profile.listing
 
 
 def access_profile(viewer, handle: str, *, for_write: bool = False) -> Profile:

@@ -1,18 +1,29 @@
 """The directory's read side: who a viewer may find, filtered, searched, sorted and counted.
 
-Every filter is a column test or a semi-join (EXISTS), so no row repeats and no DISTINCT is
-needed; facet counts group link tables by id and name the ids from the reference cache. Facets are
-the dear part of a page at scale, so visitors using the same filters share them for a while.
+Members: every profile is filed under tokens (``tokens_of``: its audience, sectors, languages,
+city-regions, …) in one GIN-indexed column, so any mix of filters is one index lookup, with no
+join. Counting is what costs at scale, so a search is counted by reading the tokens of its
+matches, at most ``EXACT_UP_TO`` of them: up to that many matches every count is exact (and
+keywords are ranked by relevance); beyond it the counts are estimated from a sample of the
+matches (every profile is in one of ``BUCKETS`` buckets; a few buckets are read whole), marked
+approximate wherever they are shown, and the most recently active come first. A page therefore
+reads a bounded number of rows, whatever the data. Visitors using the same filters share the
+counts for a while (DIRECTORY_FACETS_CACHE_SECONDS); beat counts the unfiltered ones exactly.
+
+Organisations are few (thousands): their filters are semi-joins and their counts grouped counts.
 """
 
 import hashlib
+import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core import search
@@ -20,21 +31,22 @@ from core.pagination import Page, paginate
 from members import access, reference
 from members.models import (
     CityRegion,
-    Corridor,
     Country,
     EngagementType,
     ExpertiseTag,
     Language,
-    Membership,
     Organisation,
     Profile,
-    ProfileLanguage,
     Sector,
+    Visibility,
 )
 
 PAGE_SIZE = 20
 MEMBER_FACETS = ("sector", "region", "country", "language", "engagement")
 ORGANISATION_FACETS = ("kind", "sector")
+EXACT_UP_TO = 2000  # matches counted one by one; beyond, counts are estimated
+BUCKETS = 64
+SAMPLE_SIZE = 1000  # matches an estimate aims to read
 
 
 class SortChoices(models.TextChoices):
@@ -43,103 +55,197 @@ class SortChoices(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class Counts:
+    total: int  # every match, not just one page
+    facets: dict  # filter name → {option value → number of matches}, or a number for a flag
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
 class Results:
     page: Page
-    total: int  # every match, not just this page
-    facets: dict  # filter name → {option value → number of matches}, or a number for a flag
+    counts: Counts
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+    @property
+    def facets(self) -> dict:
+        return self.counts.facets
+
+    @property
+    def approximate(self) -> bool:
+        return self.counts.approximate
+
+
+# --- What a profile is filed under ----------------------------------------------------------------
+
+AUDIENCE_TOKENS = {Profile.Listing.PUBLIC: "vp", Profile.Listing.MEMBERS: "vm"}
+COUNTRY_TOKENS = {Visibility.PUBLIC: "cp", Visibility.MEMBERS: "cm"}
+_TOKEN = re.compile(r"(vp|vm|cp|cm|[slerkaob])(.*)")
+
+
+def bucket_of(pk: int) -> int:
+    """A profile's sampling bucket: spread evenly, whatever order profiles came in."""
+    return (pk * 2654435761) % 2**32 % BUCKETS
+
+
+def tokens_of(
+    *,
+    pk: int,
+    listed_as: str | None,
+    sectors=(),
+    languages=(),
+    engagement_types=(),
+    canadian_region: int | None = None,
+    corridor_regions=(),
+    country: int | None = None,
+    country_visibility: str = Visibility.PRIVATE,
+    available: bool = False,
+    organisation_kinds=(),
+) -> str:
+    """The tokens a profile is filed under, from plain ids; ``listed_as`` is the listing under
+    which others may find it, or None when they may not (see access.findable_listing)."""
+    tokens = [AUDIENCE_TOKENS[listed_as]] if listed_as in AUDIENCE_TOKENS else []
+    tokens += [f"s{pk}" for pk in sorted(set(sectors))]
+    tokens += [f"l{pk}" for pk in sorted(set(languages))]
+    tokens += [f"e{pk}" for pk in sorted(set(engagement_types))]
+    if canadian_region:
+        tokens.append(f"r{canadian_region}")
+    ties = set(corridor_regions) | ({canadian_region} if canadian_region else set())
+    tokens += [f"k{pk}" for pk in sorted(ties)]
+    if country and country_visibility in COUNTRY_TOKENS:
+        tokens.append(f"{COUNTRY_TOKENS[country_visibility]}{country}")
+    if available:
+        tokens.append("a")
+    tokens += [f"o{kind}" for kind in sorted(set(organisation_kinds))]
+    tokens.append(f"b{bucket_of(pk)}")
+    return " ".join(tokens)
 
 
 # --- Members --------------------------------------------------------------------------------------
 
 
-def filter_profiles(queryset: QuerySet, filters: dict, viewer) -> QuerySet:
-    if filters.get("sector"):
-        sectors = reference.pks(Sector, filters["sector"])
-        queryset = queryset.filter(
-            Exists(_of_profile(Profile.sectors.through, sector_id__in=sectors))
-        )
-    if filters.get("region"):
-        region = reference.pks(CityRegion, [filters["region"]])
-        in_corridor = _of_profile(Corridor).filter(
-            Q(china_region_id__in=region) | Q(canada_region_id__in=region)
-        )
-        queryset = queryset.filter(Q(canadian_region_id__in=region) | Exists(in_corridor))
-    if filters.get("country"):
-        queryset = queryset.filter(
-            country_of_origin_id__in=reference.pks(Country, [filters["country"]]),
-            country_of_origin_visibility__in=access.field_levels(viewer),
-        )
-    if filters.get("language"):
-        languages = reference.pks(Language, [filters["language"]])
-        queryset = queryset.filter(Exists(_of_profile(ProfileLanguage, language_id__in=languages)))
+def member_token_groups(filters: dict, viewer) -> list[list[str]] | None:
+    """The filters (and who may be found by ``viewer``) as groups of tokens: a profile matches
+    when it holds one token of every group. None when a filter names nothing that exists (an
+    unknown sector, say): then nobody matches."""
+    listings = access.findable_listings(viewer)
+    groups = [[AUDIENCE_TOKENS[listing] for listing in listings]]
+    levels = [COUNTRY_TOKENS[level] for level in access.field_levels(viewer)]
+    for name, prefixes, model in (
+        ("sector", ["s"], Sector),
+        ("region", ["k"], CityRegion),
+        ("country", levels, Country),
+        ("language", ["l"], Language),
+        ("engagement", ["e"], EngagementType),
+    ):
+        keys = filters.get(name)
+        if not keys:
+            continue
+        pks = reference.pks(model, keys if isinstance(keys, list) else [keys])
+        if not pks:
+            return None
+        groups.append([f"{prefix}{pk}" for prefix in prefixes for pk in pks])
     if filters.get("available"):
-        queryset = queryset.filter(open_to_requests=True, paused=False)
-    if filters.get("engagement"):
-        kinds = reference.pks(EngagementType, [filters["engagement"]])
-        offered = _of_profile(Profile.engagement_types.through, engagementtype_id__in=kinds)
-        queryset = queryset.filter(Exists(offered))
+        groups.append(["a"])
     if filters.get("organisation_kind"):
-        in_kind = Membership.objects.filter(
-            user=OuterRef("user"), organisation__kind=filters["organisation_kind"]
-        )
-        queryset = queryset.filter(Exists(in_kind))
-    return queryset
+        groups.append([f"o{filters['organisation_kind']}"])
+    return groups
 
 
-def _of_profile(model, **conditions) -> QuerySet:
-    """Rows of ``model`` belonging to the outer query's profile, for ``Exists``."""
-    return model.objects.filter(profile_id=OuterRef("pk"), **conditions)
+def matching_members(viewer, filters: dict) -> QuerySet:
+    groups = member_token_groups(filters, viewer)
+    if groups is None:
+        return Profile.objects.none()
+    matching = search.with_tokens(Profile.objects.all(), groups)
+    return search.search(matching, filters.get("q") or "")
 
 
 def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results:
-    matching = filter_profiles(access.findable_profiles(viewer), filters, viewer)
-    matching = search.search(matching, filters.get("q") or "")
-    rows, order = _sorted(matching, filters)
+    matching = matching_members(viewer, filters)
+    counts = _cached("members", _audience(viewer), filters, lambda: member_counts(matching, viewer))
+    rows, order = _sorted(matching, filters, ranked=not counts.approximate)
     rows = rows.select_related("user", "canadian_region").prefetch_related(
         "sectors", Prefetch("expertise", ExpertiseTag.objects.order_by("name"))
     )
     page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
     for profile in page.items:
         profile.show_photo = access.shows_photo(viewer, profile)
-    if _nothing_found(page, cursor):
-        return Results(
-            page=page, total=0, facets={**{key: {} for key in MEMBER_FACETS}, "available": 0}
-        )
-    total, facets = _cached(
-        "members", _audience(viewer), filters, lambda: member_counts(matching, viewer)
-    )
-    return Results(page=page, total=total, facets=facets)
+    return Results(page=page, counts=counts)
 
 
 def count_members(viewer, filters: dict) -> int:
-    matching = filter_profiles(access.findable_profiles(viewer), filters, viewer)
-    return search.search(matching, filters.get("q") or "").count()
+    """How many members a search finds, counted up to EXACT_UP_TO (and one more, for "more")."""
+    return matching_members(viewer, filters)[: EXACT_UP_TO + 1].count()
+
+
+def member_counts(matching: QuerySet, viewer) -> Counts:
+    """Exact counts when there are at most EXACT_UP_TO matches; estimates otherwise."""
+    tokens = list(matching.values_list("tokens", flat=True)[: EXACT_UP_TO + 1])
+    if len(tokens) <= EXACT_UP_TO:
+        return Counts(len(tokens), _member_facets(Counter(_split(tokens)), viewer))
+    buckets = 1
+    while True:
+        sample = list(_in_buckets(matching, buckets).values_list("tokens", flat=True))
+        if buckets == BUCKETS:
+            return Counts(len(sample), _member_facets(Counter(_split(sample)), viewer))
+        if len(sample) >= SAMPLE_SIZE // 2:
+            break
+        buckets = min(BUCKETS, math.ceil(buckets * SAMPLE_SIZE / max(len(sample), 1)))
+    scale = BUCKETS / buckets
+    counted = Counter(_split(sample))
+    estimated = Counter({token: round(count * scale) for token, count in counted.items()})
+    total = max(round(len(sample) * scale), EXACT_UP_TO + 1)
+    return Counts(total, _member_facets(estimated, viewer), approximate=True)
+
+
+def all_member_counts(viewer) -> Counts:
+    """Exact counts over every profile ``viewer`` may find, however many (for beat)."""
+    matching = matching_members(viewer, {})
+    return Counts(
+        matching.count(),
+        _member_facets(Counter(_split(matching.values_list("tokens", flat=True))), viewer),
+    )
+
+
+def _in_buckets(matching: QuerySet, buckets: int) -> QuerySet:
+    return search.with_tokens(matching, [[f"b{number}" for number in range(buckets)]])
+
+
+def _split(token_lists):
+    for tokens in token_lists:
+        yield from tokens.split()
+
+
+def _member_facets(counted: Counter, viewer) -> dict:
+    by_prefix: dict[str, Counter] = {}
+    for token, count in counted.items():
+        prefix, value = _TOKEN.fullmatch(token).groups()
+        by_prefix.setdefault(prefix, Counter())[value] += count
+    country = Counter()
+    for level in access.field_levels(viewer):
+        country.update(by_prefix.get(COUNTRY_TOKENS[level], {}))
+    return {
+        "sector": _by_key(Sector, by_prefix.get("s", {})),
+        "region": _by_key(CityRegion, by_prefix.get("r", {})),
+        "country": _by_key(Country, country),
+        "language": _by_key(Language, by_prefix.get("l", {})),
+        "engagement": _by_key(EngagementType, by_prefix.get("e", {})),
+        "available": counted.get("a", 0),
+    }
 
 
 def warm_facets() -> None:
     """Count the unfiltered directories' facets before visitors ask (beat runs this)."""
     for viewer in (AnonymousUser(), access.SignedInMember()):
-        matching = access.findable_profiles(viewer)
-        _store("members", _audience(viewer), {}, member_counts(matching, viewer))
+        _store("members", _audience(viewer), {}, all_member_counts(viewer))
     _store("organisations", "public", {}, organisation_counts(Organisation.objects.all()))
 
 
 def _audience(viewer) -> str:
     return "members" if viewer.is_authenticated else "public"
-
-
-def member_counts(matching: QuerySet, viewer) -> tuple[int, dict]:
-    ids = matching.values("pk")
-    country_visible = matching.filter(country_of_origin_visibility__in=access.field_levels(viewer))
-    engagement_links = Profile.engagement_types.through.objects
-    return matching.count(), {
-        "sector": _link_facet(Profile.sectors.through.objects, "sector_id", Sector, ids),
-        "region": _column_facet(matching, "canadian_region_id", CityRegion),
-        "country": _column_facet(country_visible, "country_of_origin_id", Country),
-        "language": _link_facet(ProfileLanguage.objects, "language_id", Language, ids),
-        "engagement": _link_facet(engagement_links, "engagementtype_id", EngagementType, ids),
-        "available": matching.filter(open_to_requests=True, paused=False).count(),
-    }
 
 
 # --- Organisations --------------------------------------------------------------------------------
@@ -169,12 +275,10 @@ def find_organisations(filters: dict, *, cursor: str | None = None) -> Results:
     rows, order = _sorted(matching, filters)
     rows = rows.prefetch_related("sectors", "city_regions")
     page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
-    if _nothing_found(page, cursor):
-        return Results(page=page, total=0, facets={key: {} for key in ORGANISATION_FACETS})
-    total, facets = _cached(
-        "organisations", "public", filters, lambda: organisation_counts(matching)
-    )
-    return Results(page=page, total=total, facets=facets)
+    if not page.items and not cursor:  # an empty first page: every count is zero
+        return Results(page, Counts(0, {key: {} for key in ORGANISATION_FACETS}))
+    counts = _cached("organisations", "public", filters, lambda: organisation_counts(matching))
+    return Results(page=page, counts=counts)
 
 
 def count_organisations(filters: dict) -> int:
@@ -182,31 +286,34 @@ def count_organisations(filters: dict) -> int:
     return search.search(matching, filters.get("q") or "").count()
 
 
-def organisation_counts(matching: QuerySet) -> tuple[int, dict]:
+def organisation_counts(matching: QuerySet) -> Counts:
     kinds = matching.order_by().values("kind").annotate(count=Count("*"))
-    links = Organisation.sectors.through.objects
-    return matching.count(), {
-        "kind": {row["kind"]: row["count"] for row in kinds},
-        "sector": _link_facet(links, "sector_id", Sector, matching.values("pk")),
-    }
+    links = Organisation.sectors.through.objects.filter(organisation_id__in=matching.values("pk"))
+    sectors = links.values("sector_id").annotate(count=Count("*"))
+    return Counts(
+        matching.count(),
+        {
+            "kind": {row["kind"]: row["count"] for row in kinds},
+            "sector": _by_key(Sector, {row["sector_id"]: row["count"] for row in sectors}),
+        },
+    )
 
 
 # --- Shared ---------------------------------------------------------------------------------------
 
 
-def _sorted(matching: QuerySet, filters: dict) -> tuple[QuerySet, tuple[str, ...]]:
+def _sorted(
+    matching: QuerySet, filters: dict, *, ranked: bool = True
+) -> tuple[QuerySet, tuple[str, ...]]:
+    """By relevance when there are keywords (and few enough matches to rank them all), else by
+    recent activity."""
     query = filters.get("q") or ""
-    if query and filters.get("sort") != "recent":
+    if query and ranked and filters.get("sort") != SortChoices.RECENT:
         return search.rank(matching, query), ("-search_rank", "-pk")
     return matching, ("-last_active_at", "-pk")
 
 
-def _nothing_found(page: Page, cursor: str | None) -> bool:
-    """An empty first page: every count is zero, no need to ask."""
-    return not page.items and not cursor
-
-
-def _cached(kind: str, audience: str, filters: dict, compute) -> tuple[int, dict]:
+def _cached(kind: str, audience: str, filters: dict, compute) -> Counts:
     if not settings.DIRECTORY_FACETS_CACHE_SECONDS:
         return compute()
     facets = cache.get(_facets_key(kind, audience, filters))
@@ -216,7 +323,7 @@ def _cached(kind: str, audience: str, filters: dict, compute) -> tuple[int, dict
     return facets
 
 
-def _store(kind: str, audience: str, filters: dict, facets: tuple[int, dict]) -> None:
+def _store(kind: str, audience: str, filters: dict, facets: Counts) -> None:
     if settings.DIRECTORY_FACETS_CACHE_SECONDS:
         key = _facets_key(kind, audience, filters)
         cache.set(key, facets, settings.DIRECTORY_FACETS_CACHE_SECONDS)
@@ -229,18 +336,9 @@ def _facets_key(kind: str, audience: str, filters: dict) -> str:
     return f"directory:facets:{kind}:{digest}"
 
 
-def _column_facet(matching: QuerySet, column: str, model) -> dict:
-    rows = matching.order_by().values(column).annotate(count=Count("*"))
-    return _by_key(model, ((row[column], row["count"]) for row in rows))
-
-
-def _link_facet(links: QuerySet, column: str, model, ids: QuerySet) -> dict:
-    """Counts per value of a many-to-many link, among the owners whose ids are ``ids``."""
-    owner = "organisation_id" if hasattr(links.model, "organisation_id") else "profile_id"
-    rows = links.filter(**{f"{owner}__in": ids}).values(column).annotate(count=Count("*"))
-    return _by_key(model, ((row[column], row["count"]) for row in rows))
-
-
-def _by_key(model, counts) -> dict:
+def _by_key(model, counts: dict) -> dict:
+    """Counts by primary key (as ints or digits) to counts by slug or code."""
     keys = reference.keys_by_pk(model)
-    return {keys[pk]: count for pk, count in counts if pk in keys}
+    named = {keys.get(int(pk)): count for pk, count in counts.items()}
+    named.pop(None, None)
+    return named

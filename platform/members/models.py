@@ -322,12 +322,15 @@ class Profile(models.Model):
     last_active_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     search_text = models.TextField(blank=True, editable=False)
+    # What the directory files the profile under (members.directory.tokens_of): its audience,
+    # sectors, languages, city-regions …, so that any mix of filters is one index lookup.
+    tokens = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
         indexes = [
-            models.Index(fields=["listing", "-last_active_at"], name="profile_listing_active"),
+            models.Index(fields=["-last_active_at", "-user"], name="profile_recently_active"),
         ]
 
     def __str__(self):

@@ -51,6 +51,7 @@ class DirectorySearch:
             "results": self.results.page.items,
             "next": next_url,
             "count": self.results.total,
+            "approximate": self.results.approximate,
             "facets": {
                 name: [
                     {"value": value, "count": count}

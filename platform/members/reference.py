@@ -1,5 +1,9 @@
 """Reference data as form choices, cached per language, so pages list them without a query."""
 
+import functools
+import re
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +47,51 @@ def rows(model) -> list[dict]:
             cached.sort(key=lambda row: row["name"].casefold())
         cache.set(cache_key, cached, CACHE_SECONDS)
     return cached
+
+
+def city_region_names_in(text: str) -> list[str]:
+    """Every name (in the three languages) of the city-regions ``text`` names in any of them:
+    whole words for Latin names, accents and case aside; anywhere for Chinese ones."""
+    names = _city_region_names()
+    found = set()
+    for match in _name_pattern(tuple(sorted(names))).finditer(fold(text)):
+        found.add(match.group())
+    return [name for spelling in sorted(found) for name in names[spelling]]
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _city_region_names() -> dict[str, tuple[str, ...]]:
+    """Each city-region's names, folded, to all its names as written (cached like rows())."""
+    cache_key = "reference:city-region-names"
+    names = cache.get(cache_key)
+    if names is None:
+        names = {}
+        for region in CityRegion.objects.all():
+            written = (region.name_en, region.name_fr, region.name_zh_hans)
+            for name in written:
+                if len(fold(name)) >= 2:
+                    names[fold(name)] = written
+        cache.set(cache_key, names, CACHE_SECONDS)
+    return names
+
+
+@functools.lru_cache(maxsize=4)
+def _name_pattern(spellings: tuple[str, ...]) -> re.Pattern:
+    longest_first = sorted(spellings, key=len, reverse=True)
+    return re.compile(
+        "|".join(
+            re.escape(name) if _is_chinese(name) else rf"(?<!\w){re.escape(name)}(?!\w)"
+            for name in longest_first
+        )
+    )
+
+
+def _is_chinese(name: str) -> bool:
+    return any("\u3400" <= char <= "\u9fff" for char in name)
 
 
 def pks(model, keys) -> list[int]:
@@ -130,6 +179,8 @@ def cache_choices(form, name: str, **filters) -> None:
 
 def forget(sender, **kwargs):
     cache.delete_many([_cache_key(sender, code) for code, _name in settings.LANGUAGES])
+    if sender is CityRegion:
+        cache.delete("reference:city-region-names")
 
 
 for _model in KEY_FIELDS:

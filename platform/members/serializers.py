@@ -314,6 +314,10 @@ class MemberCardSerializer(serializers.ModelSerializer):
 class MemberPageSerializer(serializers.Serializer):
     results = MemberCardSerializer(many=True)
     count = serializers.IntegerField(help_text="How many results there are in all.")
+    approximate = serializers.BooleanField(
+        help_text="Whether `count` and `facets` are estimates: past 2,000 matches they are "
+        "counted from a sample, and results come most recently active first."
+    )
     next = serializers.URLField(
         allow_null=True, help_text="The next page with the same filters; null on the last one."
     )
@@ -521,6 +525,10 @@ class OrganisationCardSerializer(serializers.ModelSerializer):
 class OrganisationPageSerializer(serializers.Serializer):
     results = OrganisationCardSerializer(many=True)
     count = serializers.IntegerField(help_text="How many results there are in all.")
+    approximate = serializers.BooleanField(
+        help_text="Whether `count` and `facets` are estimates: past 2,000 matches they are "
+        "counted from a sample, and results come most recently active first."
+    )
     next = serializers.URLField(
         allow_null=True, help_text="The next page with the same filters; null on the last one."
     )

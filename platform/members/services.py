@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from core import audit
-from core.search import segment
-from members import access, selectors
+from members import access, indexing, selectors
 from members.models import (
     Corridor,
     CountryExperience,
@@ -43,7 +42,7 @@ def update_account(*, user: User, display_name: str | None = None, language: str
     if language is not None:
         user.language = language
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "language"])
+    user.save(update_fields=["display_name", "language"])  # signals.reindex_profile follows
     return user
 
 
@@ -87,6 +86,7 @@ def finish_onboarding(*, profile: Profile) -> Profile:
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()
         profile.save(update_fields=["onboarded_at"])
+        indexing.reindex_profiles([profile.pk])
     return profile
 
 
@@ -108,7 +108,7 @@ def update_profile(*, profile: Profile, expertise=None, advice_topics=None, **ch
         profile.expertise.set(tags_named(expertise))
     if advice_topics is not None:
         profile.advice_topics.set(tags_named(advice_topics))
-    refresh_profile_search_text(profile=profile)
+    indexing.reindex_profiles([profile.pk])
     return profile
 
 
@@ -133,6 +133,7 @@ def set_field_visibility(*, profile: Profile, visibility: dict[str, str]) -> Pro
     for field, value in visibility.items():
         setattr(profile, f"{field}_visibility", value)
     profile.save(update_fields=[f"{field}_visibility" for field in visibility])
+    indexing.reindex_profiles([profile.pk])
     return profile
 
 
@@ -162,52 +163,6 @@ def _delete_photo_file_on_commit(name: str | None) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def refresh_profile_search_text(*, profile: Profile) -> None:
-    """What the directory's keyword search looks in: only what every reader may see."""
-    parts = profile_search_parts(
-        display_name=profile.user.display_name,
-        headline=profile.headline,
-        bio=profile.bio,
-        current_role=profile.current_role,
-        expertise=profile.expertise.values_list("name", flat=True),
-        advice_topics=profile.advice_topics.values_list("name", flat=True),
-        sectors=profile.sectors.all(),
-        canadian_region=profile.canadian_region if profile.canadian_region_id else None,
-    )
-    Profile.objects.filter(pk=profile.pk).update(search_text=segment(" ".join(filter(None, parts))))
-
-
-def profile_search_parts(
-    *,
-    display_name: str,
-    headline: str,
-    bio: str,
-    current_role: str,
-    expertise,
-    advice_topics,
-    sectors,
-    canadian_region=None,
-) -> list[str]:
-    """The texts a profile is found by, from plain values (tag names, reference rows); also used
-    by the scale data set, which computes them without saving each profile."""
-    parts = [
-        display_name,
-        headline,
-        bio,
-        current_role,
-        *expertise,
-        *advice_topics,
-        *translated_names(sectors),
-    ]
-    if canadian_region is not None:
-        parts += translated_names([canadian_region])
-    return parts
-
-
-def translated_names(items) -> list[str]:
-    return [name for item in items for name in (item.name_en, item.name_fr, item.name_zh_hans)]
-
-
 def record_activity(*, user: User) -> None:
     Profile.objects.filter(pk=user.pk).update(last_active_at=timezone.now())
 
@@ -220,6 +175,7 @@ def set_spoken_languages(*, profile: Profile, entries: list[tuple]) -> None:
         ProfileLanguage(profile=profile, language=language, level=level)
         for language, level in dict(entries).items()
     )
+    indexing.reindex_profiles([profile.pk])
 
 
 @transaction.atomic
@@ -230,6 +186,7 @@ def set_corridors(*, profile: Profile, entries: list[tuple]) -> None:
         Corridor(profile=profile, china_region=china, canada_region=canada, sector=sector)
         for china, canada, sector in dict.fromkeys(entries)
     )
+    indexing.reindex_profiles([profile.pk])
 
 
 @transaction.atomic
@@ -272,7 +229,8 @@ def create_organisation(*, creator: User, sectors=(), city_regions=(), **fields)
     organisation.sectors.set(sectors)
     organisation.city_regions.set(city_regions)
     Membership.objects.create(organisation=organisation, user=creator, role=Membership.Role.OWNER)
-    refresh_organisation_search_text(organisation=organisation)
+    indexing.reindex_organisation(organisation)
+    indexing.reindex_profiles([creator.pk])
     return organisation
 
 
@@ -283,6 +241,7 @@ def update_organisation(
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"not organisation fields: {sorted(unknown)}")
+    kind_before = organisation.kind
     for field, value in fields.items():
         setattr(organisation, field, value)
     organisation.full_clean()
@@ -291,7 +250,9 @@ def update_organisation(
         organisation.sectors.set(sectors)
     if city_regions is not None:
         organisation.city_regions.set(city_regions)
-    refresh_organisation_search_text(organisation=organisation)
+    indexing.reindex_organisation(organisation)
+    if organisation.kind != kind_before:  # members are found by the kinds of their organisations
+        indexing.reindex_profiles(organisation.memberships.values_list("user_id", flat=True))
     return organisation
 
 
@@ -316,23 +277,6 @@ def unique_slug(name: str) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
-
-
-def refresh_organisation_search_text(*, organisation: Organisation) -> None:
-    parts = organisation_search_parts(
-        name=organisation.name,
-        description=organisation.description,
-        sectors=organisation.sectors.all(),
-        city_regions=organisation.city_regions.all(),
-    )
-    Organisation.objects.filter(pk=organisation.pk).update(
-        search_text=segment(" ".join(filter(None, parts)))
-    )
-
-
-def organisation_search_parts(*, name: str, description: str, sectors, city_regions) -> list[str]:
-    """The texts an organisation is found by, from plain values (see profile_search_parts)."""
-    return [name, description, *translated_names(sectors), *translated_names(city_regions)]
 
 
 @transaction.atomic
@@ -391,6 +335,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    indexing.reindex_profiles([user.pk])
     return membership
 
 
@@ -423,6 +368,7 @@ def remove_member(*, membership: Membership, actor: User) -> None:
     if membership.role == Membership.Role.OWNER and owners.count() == 1:
         raise ValidationError(_("An organisation needs at least one owner."))
     membership.delete()
+    indexing.reindex_profiles([membership.user_id])
 
 
 # --- Leaving --------------------------------------------------------------------------------------

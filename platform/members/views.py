@@ -16,6 +16,7 @@ from django.forms import BooleanField
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -507,15 +508,25 @@ def resend_verification_mail(request: HttpRequest) -> HttpResponse:
 class Option:
     value: str
     label: str
-    count: int
+    count: str  # as shown: "12", or "≈ 1,200" when estimated
     selected: bool
 
 
-def facet_options(form, name: str, counts: dict) -> list[Option]:
+def shown_count(count: int, *, approximate: bool) -> str:
+    number = number_format(count, force_grouping=True)
+    return _("≈ %(count)s") % {"count": number} if approximate else number
+
+
+def facet_options(form, name: str, counts: dict, *, approximate: bool) -> list[Option]:
     """The choices of filter ``name`` with how many results each would give; empty ones hidden."""
     selected = form.data.getlist(name)
     return [
-        Option(value, label, counts.get(value, 0), value in selected)
+        Option(
+            value,
+            label,
+            shown_count(counts.get(value, 0), approximate=approximate),
+            value in selected,
+        )
         for value, label in form.fields[name].choices
         if counts.get(value) or value in selected
     ]
@@ -546,6 +557,7 @@ def suggestions(form, search) -> list[Suggestion]:
 def directory_page(request, search, form, template: str, facet_names: tuple[str, ...]):
     """A directory page from its presenter's search; ``form`` only renders the filters."""
     facets = search.results.facets if search.results else {}
+    approximate = bool(search.results and search.results.approximate)
     return render(
         request,
         template,
@@ -554,9 +566,10 @@ def directory_page(request, search, form, template: str, facet_names: tuple[str,
             "search": search,
             "page": search.results.page if search.results else None,
             "options": {
-                name: facet_options(form, name, facets.get(name, {})) for name in facet_names
+                name: facet_options(form, name, facets.get(name, {}), approximate=approximate)
+                for name in facet_names
             },
-            "available_count": facets.get("available", 0),
+            "available_count": shown_count(facets.get("available", 0), approximate=approximate),
             "suggestions": suggestions(form, search),
         },
         status=400 if search.errors else 200,

@@ -55,6 +55,22 @@ schema = schemathesis.openapi.from_wsgi(
     application,
     config=schemathesis.Config.from_str(RULES_BEYOND_THE_SCHEMA),
 )
+
+
+def filter_query(ctx, query):
+    """A query string has no types: a case that sends a number, null or an object where the
+    schema says text arrives as text the schema admits (``region=0``, ``q=``), so it is not
+    the negative case it claims to be. Such cases are left out; text that breaks the schema
+    (a NUL, too long, a bad pattern) still goes."""
+    return query is None or all(_is_text(value) for value in query.values())
+
+
+def _is_text(value) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return isinstance(value, str)
+
+
 fuzzing = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -97,6 +113,7 @@ def point_at_real_data(case, owner=None):
 
 
 @pytest.mark.django_db
+@schema.hooks.apply(filter_query)
 @schema.parametrize()
 @fuzzing
 def test_api_anonymous(case):
@@ -106,6 +123,7 @@ def test_api_anonymous(case):
 
 
 @pytest.mark.django_db
+@schema.hooks.apply(filter_query)
 @schema.parametrize()
 @fuzzing
 def test_api_as_a_member(case):

@@ -8,6 +8,7 @@ a reserved domain (RFC 2606 ``.invalid``), so the generated rows are easy to tel
 
 import random
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from core.search import segment
+from members import directory
 from members.demo import DEMO_MEMBERS
+from members.indexing import organisation_search_parts, profile_search_parts
 from members.models import (
     CityRegion,
     Corridor,
@@ -39,8 +42,8 @@ from members.models import (
     ProfileLanguage,
     Sector,
     User,
+    Visibility,
 )
-from members.services import organisation_search_parts, profile_search_parts
 
 SCALE_DOMAIN = "scale.knowbridge.invalid"
 SCALE_PASSWORD = "knowbridge-scale-2026"  # noqa: S105 - generated benchmark data only
@@ -1128,6 +1131,13 @@ class Command(BaseCommand):
                 ],
                 "e-mail addresses",
             )
+        organisation_plans = [
+            generator.organisation(number) for number in range(1, options["organisations"] + 1)
+        ]
+        joined = self._memberships(generator.rng, organisation_plans, user_ids, plans)
+        kinds = defaultdict(set)
+        for index, pk, _role in joined:
+            kinds[pk].add(organisation_plans[index].fields["kind"])
         with self.phase("search text (members)"):
             texts = [
                 search_text(self._profile_parts(plan, generator, tags))
@@ -1137,7 +1147,12 @@ class Command(BaseCommand):
             self.insert(
                 Profile,
                 [
-                    Profile(user_id=pk, search_text=text, **plan.profile)
+                    Profile(
+                        user_id=pk,
+                        search_text=text,
+                        tokens=self._tokens(pk, plan, kinds[pk]),
+                        **plan.profile,
+                    )
                     for pk, plan, text in zip(user_ids, plans, texts, strict=True)
                 ],
                 "profiles",
@@ -1145,7 +1160,7 @@ class Command(BaseCommand):
         with self.phase("profile relations"):
             self._profile_relations(user_ids, plans, tags)
         with self.phase("organisations"):
-            self._organisations(generator, search_text, options["organisations"], user_ids, plans)
+            self._organisations(generator, search_text, organisation_plans, joined)
 
     def _tags(self, plans) -> dict[str, int]:
         """The id of every tag name the plans use, creating the tags that do not exist yet."""
@@ -1177,6 +1192,11 @@ class Command(BaseCommand):
 
     def _profile_parts(self, plan: MemberPlan, generator: Generator, tags: dict) -> list[str]:
         region = plan.profile["canadian_region_id"]
+        ties = [region] if region else []
+        ties += [china for china, _canada, _sector in plan.corridors]
+        ties += [canada for _china, canada, _sector in plan.corridors]
+        if plan.profile["home_regions_visibility"] == Visibility.PUBLIC:
+            ties += plan.home_regions
         return profile_search_parts(
             display_name=plan.display_name,
             headline=plan.profile["headline"],
@@ -1186,7 +1206,27 @@ class Command(BaseCommand):
             expertise=self._tag_names(plan.expertise, tags),
             advice_topics=self._tag_names(plan.advice_topics, tags),
             sectors=by_name([generator.sector_by_pk[pk] for pk in plan.sectors]),
-            canadian_region=generator.region_by_pk[region] if region else None,
+            city_regions=[generator.region_by_pk[pk] for pk in ties],
+        )
+
+    @staticmethod
+    def _tokens(pk: int, plan: MemberPlan, organisation_kinds) -> str:
+        """As indexing files a profile, from the plan (see access.findable_listing)."""
+        profile = plan.profile
+        findable = plan.is_active and profile["onboarded_at"] is not None
+        listed_as = profile["listing"] if findable else None
+        return directory.tokens_of(
+            pk=pk,
+            listed_as=None if listed_as == Profile.Listing.HIDDEN else listed_as,
+            sectors=plan.sectors,
+            languages=[language for language, _level in plan.spoken],
+            engagement_types=plan.engagement_types,
+            canadian_region=profile["canadian_region_id"],
+            corridor_regions=[r for china, canada, _s in plan.corridors for r in (china, canada)],
+            country=profile["country_of_origin_id"],
+            country_visibility=profile["country_of_origin_visibility"],
+            available=profile["open_to_requests"] and not profile["paused"],
+            organisation_kinds=organisation_kinds,
         )
 
     def _tag_names(self, names: list[str], tags: dict) -> list[str]:
@@ -1235,8 +1275,7 @@ class Command(BaseCommand):
             f"{model._meta.model_name} {relation.replace('_', ' ')}",
         )
 
-    def _organisations(self, generator, search_text, count, user_ids, plans):
-        organisation_plans = [generator.organisation(number) for number in range(1, count + 1)]
+    def _organisations(self, generator, search_text, organisation_plans, joined):
         taken = set(Organisation.objects.values_list("slug", flat=True))
         rows = []
         for plan in self.each(organisation_plans, "segmenting organisations"):
@@ -1276,13 +1315,17 @@ class Command(BaseCommand):
         )
         self.insert(
             Membership,
-            self._memberships(generator.rng, organisations, user_ids, plans),
+            [
+                Membership(organisation_id=organisations[index].pk, user_id=pk, role=role)
+                for index, pk, role in joined
+            ],
             "memberships",
         )
 
     @staticmethod
-    def _memberships(rng, organisations, user_ids, plans) -> list[Membership]:
-        """1–5 members each, the first one the owner; SMEs are run by those who seek help."""
+    def _memberships(rng, organisation_plans, user_ids, plans) -> list[tuple[int, int, str]]:
+        """Who joins which organisation (by its place in the plans) in which role: 1–5 members
+        each, the first one the owner; SMEs are run by those who seek help."""
         seekers = [
             pk for pk, plan in zip(user_ids, plans, strict=True) if plan.profile["seeks_help"]
         ]
@@ -1292,20 +1335,15 @@ class Command(BaseCommand):
             if plan.profile["represents_facilitator"]
         ]
         memberships = []
-        for organisation in organisations:
+        for index, organisation in enumerate(organisation_plans):
             pool = {"sme": seekers, "public": facilitators, "private": facilitators}.get(
-                organisation.kind, user_ids
+                organisation.fields["kind"], user_ids
             ) or user_ids
             size = rng.choices((1, 2, 3, 4, 5), weights=(4, 3, 2, 1, 1))[0]
             people = dict.fromkeys(rng.choice(pool) for _ in range(size))
             for position, pk in enumerate(people):
-                memberships.append(
-                    Membership(
-                        organisation_id=organisation.pk,
-                        user_id=pk,
-                        role=Membership.Role.OWNER if position == 0 else Membership.Role.MEMBER,
-                    )
-                )
+                role = Membership.Role.OWNER if position == 0 else Membership.Role.MEMBER
+                memberships.append((index, pk, role))
         return memberships
 
     def _slug(self, name: str, taken: set) -> str:
