@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "django_watchfiles",  # runserver reloads on inotify events instead of polling every file
     "core",
     "members",
 ]
