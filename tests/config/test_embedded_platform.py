@@ -238,3 +238,23 @@ def test_the_supervisor_restarts_a_killed_worker_while_the_web_keeps_answering(v
     for child in children:
         with pytest.raises(ProcessLookupError):
             os.killpg(child, 0)  # each process group is gone, children included
+
+
+def test_the_supervisor_refuses_to_run_the_development_server_in_production(tmp_path):
+    environment = {
+        **embedded_environment(tmp_path),
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "s" * 64,
+        "ALLOWED_HOSTS": "knowbridge.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "run_platform"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "not in production" in result.stderr

@@ -11,7 +11,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 FIRST_DELAY = 1  # seconds before the first restart; doubles after each quick failure
 LONGEST_DELAY = 30
@@ -116,6 +116,8 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
+        if settings.PRODUCTION:
+            raise CommandError("run_platform runs Django's development server: not in production.")
         output_lock = threading.Lock()
 
         def say(name: str, text: str, error: bool = False) -> None:
