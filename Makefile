@@ -24,9 +24,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-## Runs web, Celery worker and beat on http://127.0.0.1:8000 until Ctrl-C.
+## Runs web, Celery worker and beat on http://127.0.0.1:8000 until Ctrl-C, restarting any that stops.
 run: demo
-	$(BIN)/honcho --procfile Procfile start
+	$(BIN)/python manage.py run_platform
 
 lint: install
 	$(BIN)/ruff check .

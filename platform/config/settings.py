@@ -13,9 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+VAR_DIR = Path(env.str("VAR_DIR", default="") or BASE_DIR / "var")
 
 
 def var_path(*parts: str) -> Path:
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "django_watchfiles",  # runserver reloads on inotify events instead of polling every file
     "core",
     "members",
 ]
@@ -112,6 +113,16 @@ DATABASES = {
     if DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": var_path() / "knowbridge.sqlite3"}
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web, worker and beat write at once. BEGIN IMMEDIATE takes the write lock up front, where
+    # the busy timeout applies (a lock upgrade mid-transaction fails at once with "database is
+    # locked"); WAL lets readers go on while one writer writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -225,14 +236,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery ---------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL == "filesystem://":  # core.broker's transport, see config.celery_app
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(var_path("broker")),
         "data_folder_out": str(var_path("broker")),
-        "processed_folder": str(var_path("broker", "processed")),
         "control_folder": str(var_path("broker", "control")),
-        "store_processed": False,
     }
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # no broadcast messages through the files
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
