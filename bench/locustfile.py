@@ -12,12 +12,17 @@ import random
 import time
 from pathlib import Path
 
+import gevent
 from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8"))
 ENDPOINT = next(e for e in PLAN["endpoints"] if e["name"] == os.environ["BENCH_ENDPOINT"])
 HEADERS = {"X-Bench-Endpoint": ENDPOINT["name"], **ENDPOINT.get("headers", {})}
 TIMINGS: list[tuple[float, float]] = []  # (end time, response time in ms) of each success
+# A cold mix asks each of its paths once, in turn, whichever user is free; a steady endpoint
+# asks its paths again and again.
+UNASKED = list(reversed(ENDPOINT["paths"])) if ENDPOINT.get("once") else None
 
 
 class Visitor(FastHttpUser):
@@ -25,7 +30,14 @@ class Visitor(FastHttpUser):
 
     @task
     def load(self):
-        path = random.choice(ENDPOINT["paths"])  # noqa: S311 - choosing pages, not secrets
+        if UNASKED is None:
+            path = random.choice(ENDPOINT["paths"])  # noqa: S311 - choosing pages, not secrets
+        elif UNASKED:
+            path = UNASKED.pop()
+        else:  # every path asked: stop the run (from outside this user, which quit() stops too)
+            gevent.spawn(self.environment.runner.quit)
+            raise StopUser
+
         with self.client.get(
             path,
             name=ENDPOINT["name"],

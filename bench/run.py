@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT / "platform"))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/knowbridge_bench"
 HEADER = "X-Bench-Endpoint"
 WARMUP_REQUESTS = 6
+MIX_SIZE = 400
+ONCE_SECONDS = 300  # a cold mix runs until every path was asked, within this long
 QUERY_SAMPLES = 3
 MB = 1024 * 1024
 
@@ -88,6 +90,7 @@ class Endpoint:
     target_ms: int | None = None  # server-side p95 target
     headers: dict = field(default_factory=dict)
     viewer: str = "anonymous"  # "anonymous", "member" (session cookie) or "token"
+    once: bool = False  # each path asked once, in turn, no warm-up: a cold mix of distinct inputs
     # Filled in by the run:
     requests: int = 0
     failures: int = 0
@@ -154,6 +157,8 @@ def server_environment(config: Config) -> dict[str, str]:
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "BENCHMARK": "1",
+        # Every directory count is computed cold: nothing shared between visitors.
+        "DIRECTORY_FACETS_CACHE_SECONDS": "0",
         # The API's rate limits would turn a load test into a test of the throttle.
         "API_THROTTLE_ANON": "1000000/s",
         "API_THROTTLE_USER": "1000000/s",
@@ -308,11 +313,71 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
             "page",
         ),
         *api_lists(),
+        Endpoint(
+            "directory_cold_mix",
+            f"Directory: {MIX_SIZE} distinct searches, each once",
+            cold_mix(rng, MIX_SIZE, "/directory/"),
+            "page",
+            directory,
+            once=True,
+        ),
+        Endpoint(
+            "api_members_cold_mix",
+            f"API members: {MIX_SIZE} distinct searches, each once",
+            cold_mix(rng, MIX_SIZE, "/api/v1/members/"),
+            "api",
+            directory,
+            once=True,
+        ),
         Endpoint("one_query", "Baseline: one-query view", ["/bench/one-query/"], "baseline"),
     ]
     for endpoint in endpoints:
         endpoint.headers = dict(credentials.get(endpoint.viewer, {}))
     return endpoints, {"viewer_id": viewer.pk}
+
+
+def cold_mix(rng: random.Random, size: int, path: str) -> list[str]:
+    """``size`` distinct directory searches as visitors would type them, drawn from the data: one
+    or two words of a public member's headline or expertise (English, French or Chinese, as they
+    wrote), half of them with one or two filters that member fits (sector, city-region, language,
+    country of origin, availability)."""
+    from core.search import segment
+    from members.models import Profile, Visibility
+
+    profiles = (
+        Profile.objects.filter(
+            listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
+        )
+        .select_related("canadian_region", "country_of_origin")
+        .prefetch_related("sectors", "expertise", "spoken__language")
+        .order_by("?")[: size * 3]
+    )
+    searches: dict[str, None] = {}
+    for profile in profiles:
+        text = " ".join([profile.headline, *(tag.name for tag in profile.expertise.all())])
+        words = [word for word in segment(text).split() if len(word) > 1 and not word.isdigit()]
+        if not words:
+            continue
+        query = [("q", " ".join(rng.sample(words, min(len(words), rng.choice((1, 2))))))]
+        if rng.random() < 0.5:
+            fits = _filters_fitting(profile, Visibility.PUBLIC)
+            query += rng.sample(fits, min(len(fits), rng.choice((1, 2))))
+        searches.setdefault(f"{path}?{urllib.parse.urlencode(query)}")
+        if len(searches) == size:
+            break
+    return list(searches)
+
+
+def _filters_fitting(profile, public) -> list[tuple[str, str]]:
+    fits = [("sector", sector.slug) for sector in profile.sectors.all()]
+    fits += [("language", spoken.language.code) for spoken in profile.spoken.all()]
+    if profile.canadian_region:
+        fits.append(("region", profile.canadian_region.slug))
+    if profile.country_of_origin and profile.country_of_origin_visibility == public:
+        fits.append(("country", profile.country_of_origin.code))
+    if profile.available:
+        fits.append(("available", "true"))
+    return fits
 
 
 def api_lists() -> list[Endpoint]:
@@ -494,7 +559,7 @@ def warm_up(server: Server, endpoints: list[Endpoint], workers: int) -> None:
     # Concurrent requests, so that every worker gets its share (sequential ones may all land on
     # the same worker, leaving the other to load jieba during the measurement).
     with ThreadPoolExecutor(max_workers=2 * workers) as pool:
-        for endpoint in endpoints:
+        for endpoint in (endpoint for endpoint in endpoints if not endpoint.once):
             paths = [
                 endpoint.paths[i % len(endpoint.paths)] for i in range(WARMUP_REQUESTS * workers)
             ]
@@ -510,6 +575,7 @@ def load(server: Server, endpoint: Endpoint, config: Config, plan: Path, raw: Pa
     """One locust process, headless, for BENCH_SECONDS against this endpoint only."""
     timings = raw / f"{endpoint.name}.timings.json"
     stats = raw / f"{endpoint.name}.locust"
+    run_time = max(config.seconds, ONCE_SECONDS) if endpoint.once else config.seconds
     env = {
         **os.environ,
         "BENCH_PLAN": str(plan),
@@ -528,7 +594,7 @@ def load(server: Server, endpoint: Endpoint, config: Config, plan: Path, raw: Pa
         "--spawn-rate",
         str(config.users),
         "--run-time",
-        f"{config.seconds}s",
+        f"{run_time}s",
         "--host",
         server.url,
         "--stop-timeout",  # let requests in flight at the end finish rather than cut them
@@ -540,7 +606,7 @@ def load(server: Server, endpoint: Endpoint, config: Config, plan: Path, raw: Pa
         str(stats),
     ]
     result = subprocess.run(  # noqa: S603
-        command, env=env, cwd=BENCH, capture_output=True, text=True, timeout=config.seconds + 120
+        command, env=env, cwd=BENCH, capture_output=True, text=True, timeout=run_time + 120
     )
     (raw / f"{endpoint.name}.locust.log").write_text(result.stdout + result.stderr)
     try:
@@ -629,7 +695,8 @@ def targets(endpoints: list[Endpoint], workers: dict) -> list[dict]:
                 }
             )
     worst = max(endpoints, key=lambda endpoint: max(endpoint.queries, default=0))
-    varying = [endpoint.label for endpoint in endpoints if len(set(endpoint.queries)) > 1]
+    # A mix of searches may take a counting query more or less (exact or estimated counts).
+    varying = [e.label for e in endpoints if len(set(e.queries)) > 1 and not e.once]
     results.append(
         {
             "target": f"queries per page fixed and ≤ {MAX_QUERIES}",
@@ -834,7 +901,8 @@ def main() -> int:
             json.dumps({"endpoints": [asdict(e) for e in endpoints]}, ensure_ascii=False)
         )
         for number, endpoint in enumerate(endpoints, 1):
-            say(f"[{number}/{len(endpoints)}] {endpoint.label}: {config.seconds} s")
+            length = f"{len(endpoint.paths)} requests" if endpoint.once else f"{config.seconds} s"
+            say(f"[{number}/{len(endpoints)}] {endpoint.label}: {length}")
             load(server, endpoint, config, plan, raw)
         workers = server.worker_rss()
     finally:

@@ -26,6 +26,8 @@ PAGES = {
     "organisation_directory",
     "profile",
     "organisation",
+    "directory_cold_mix",
+    "api_members_cold_mix",
     "one_query",
 }
 
@@ -80,6 +82,8 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         assert endpoint["queries"], name
         assert endpoint["ratio"] is not None, name
     assert endpoints["one_query"]["queries"] == [1] * len(endpoints["one_query"]["queries"])
+    for mix in ("directory_cold_mix", "api_members_cold_mix"):  # each distinct search once
+        assert endpoints[mix]["requests"] >= 100, mix
     assert report["workers"]
     assert all(worker["rss_mb"] > 0 for worker in report["workers"].values())
     assert {target["met"] for target in report["targets"]} <= {True, False}

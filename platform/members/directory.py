@@ -5,7 +5,7 @@ city-regions, …) in one GIN-indexed column, so any mix of filters is one index
 join. Counting is what costs at scale, so a search is counted by reading the tokens of its
 matches, at most ``EXACT_UP_TO`` of them: up to that many matches every count is exact (and
 keywords are ranked by relevance); beyond it the counts are estimated from a sample of the
-matches (every profile is in one of ``BUCKETS`` buckets; a few buckets are read whole), marked
+matches (every profile is in one of ``BUCKETS`` buckets; the first 1, 2, 4 … are read whole), marked
 approximate wherever they are shown, and the most recently active come first. A page therefore
 reads a bounded number of rows, whatever the data. Visitors using the same filters share the
 counts for a while (DIRECTORY_FACETS_CACHE_SECONDS); beat counts the unfiltered ones exactly.
@@ -81,9 +81,8 @@ class Results:
 
 # --- What a profile is filed under ----------------------------------------------------------------
 
-AUDIENCE_TOKENS = {Profile.Listing.PUBLIC: "vp", Profile.Listing.MEMBERS: "vm"}
 COUNTRY_TOKENS = {Visibility.PUBLIC: "cp", Visibility.MEMBERS: "cm"}
-_TOKEN = re.compile(r"(vp|vm|cp|cm|[slerkaob])(.*)")
+_TOKEN = re.compile(r"(cp|cm|[slerkaou])(.*)")
 
 
 def bucket_of(pk: int) -> int:
@@ -91,10 +90,16 @@ def bucket_of(pk: int) -> int:
     return (pk * 2654435761) % 2**32 % BUCKETS
 
 
+def sample_tokens(pk: int) -> list[str]:
+    """``u<n>`` when the profile is in the first 2ⁿ buckets: a sample of 2ⁿ buckets is then one
+    token to look up, not 2ⁿ."""
+    bucket = bucket_of(pk)
+    return [f"u{n}" for n in range(BUCKETS.bit_length() - 1) if bucket < 2**n]
+
+
 def tokens_of(
     *,
     pk: int,
-    listed_as: str | None,
     sectors=(),
     languages=(),
     engagement_types=(),
@@ -105,10 +110,10 @@ def tokens_of(
     available: bool = False,
     organisation_kinds=(),
 ) -> str:
-    """The tokens a profile is filed under, from plain ids; ``listed_as`` is the listing under
-    which others may find it, or None when they may not (see access.findable_listing)."""
-    tokens = [AUDIENCE_TOKENS[listed_as]] if listed_as in AUDIENCE_TOKENS else []
-    tokens += [f"s{pk}" for pk in sorted(set(sectors))]
+    """The tokens a profile is filed under, from plain ids. (Who may find it at all is a column
+    of its own, ``findable_as``: every search asks it, and as a token it would be the longest
+    list in the index.)"""
+    tokens = [f"s{pk}" for pk in sorted(set(sectors))]
     tokens += [f"l{pk}" for pk in sorted(set(languages))]
     tokens += [f"e{pk}" for pk in sorted(set(engagement_types))]
     if canadian_region:
@@ -120,19 +125,17 @@ def tokens_of(
     if available:
         tokens.append("a")
     tokens += [f"o{kind}" for kind in sorted(set(organisation_kinds))]
-    tokens.append(f"b{bucket_of(pk)}")
-    return " ".join(tokens)
+    return " ".join(tokens + sample_tokens(pk))
 
 
 # --- Members --------------------------------------------------------------------------------------
 
 
 def member_token_groups(filters: dict, viewer) -> list[list[str]] | None:
-    """The filters (and who may be found by ``viewer``) as groups of tokens: a profile matches
-    when it holds one token of every group. None when a filter names nothing that exists (an
-    unknown sector, say): then nobody matches."""
-    listings = access.findable_listings(viewer)
-    groups = [[AUDIENCE_TOKENS[listing] for listing in listings]]
+    """The filters as groups of tokens: a profile matches when it holds one token of every
+    group. None when a filter names nothing that exists (an unknown sector, say): then nobody
+    matches."""
+    groups = []
     levels = [COUNTRY_TOKENS[level] for level in access.field_levels(viewer)]
     for name, prefixes, model in (
         ("sector", ["s"], Sector),
@@ -159,7 +162,8 @@ def matching_members(viewer, filters: dict) -> QuerySet:
     groups = member_token_groups(filters, viewer)
     if groups is None:
         return Profile.objects.none()
-    matching = search.with_tokens(Profile.objects.all(), groups)
+    findable = Profile.objects.filter(findable_as__in=access.findable_listings(viewer))
+    matching = search.with_tokens(findable, groups)
     return search.search(matching, filters.get("q") or "")
 
 
@@ -186,15 +190,16 @@ def member_counts(matching: QuerySet, viewer) -> Counts:
     tokens = list(matching.values_list("tokens", flat=True)[: EXACT_UP_TO + 1])
     if len(tokens) <= EXACT_UP_TO:
         return Counts(len(tokens), _member_facets(Counter(_split(tokens)), viewer))
-    buckets = 1
+    level, last_level = 0, BUCKETS.bit_length() - 1
     while True:
-        sample = list(_in_buckets(matching, buckets).values_list("tokens", flat=True))
-        if buckets == BUCKETS:
+        sample = list(_in_buckets(matching, level).values_list("tokens", flat=True))
+        if level == last_level:
             return Counts(len(sample), _member_facets(Counter(_split(sample)), viewer))
         if len(sample) >= SAMPLE_SIZE // 2:
             break
-        buckets = min(BUCKETS, math.ceil(buckets * SAMPLE_SIZE / max(len(sample), 1)))
-    scale = BUCKETS / buckets
+        growth = math.ceil(math.log2(SAMPLE_SIZE / max(len(sample), 1)))
+        level = min(last_level, level + max(growth, 1))
+    scale = BUCKETS / 2**level
     counted = Counter(_split(sample))
     estimated = Counter({token: round(count * scale) for token, count in counted.items()})
     total = max(round(len(sample) * scale), EXACT_UP_TO + 1)
@@ -210,8 +215,11 @@ def all_member_counts(viewer) -> Counts:
     )
 
 
-def _in_buckets(matching: QuerySet, buckets: int) -> QuerySet:
-    return search.with_tokens(matching, [[f"b{number}" for number in range(buckets)]])
+def _in_buckets(matching: QuerySet, level: int) -> QuerySet:
+    """The matches in the first 2**level buckets (all of them at the last level)."""
+    if 2**level >= BUCKETS:
+        return matching
+    return search.with_tokens(matching, [[f"u{level}"]])
 
 
 def _split(token_lists):

@@ -31,6 +31,7 @@ def reindex_profiles(user_ids) -> None:
     for profile in profiles:
         Profile.objects.filter(pk=profile.pk).update(
             search_text=segment(" ".join(filter(None, _search_parts(profile)))),
+            findable_as=access.findable_listing(profile) or "",
             tokens=_tokens(profile),
         )
 
@@ -58,7 +59,6 @@ def _tokens(profile: Profile) -> str:
     corridors = list(profile.corridors.all())
     return directory.tokens_of(
         pk=profile.pk,
-        listed_as=access.findable_listing(profile),
         sectors=[sector.pk for sector in profile.sectors.all()],
         languages=[spoken.language_id for spoken in profile.spoken.all()],
         engagement_types=[kind.pk for kind in profile.engagement_types.all()],

@@ -322,9 +322,11 @@ class Profile(models.Model):
     last_active_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     search_text = models.TextField(blank=True, editable=False)
-    # What the directory files the profile under (members.directory.tokens_of): its audience,
-    # sectors, languages, city-regions …, so that any mix of filters is one index lookup.
+    # What the directory files the profile under (members.directory.tokens_of): its sectors,
+    # languages, city-regions …, so that any mix of filters is one index lookup; and the listing
+    # under which others may find it, empty when they may not (access.findable_listing).
     tokens = models.TextField(blank=True, editable=False)
+    findable_as = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("profile")

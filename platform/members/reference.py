@@ -81,13 +81,11 @@ def _city_region_names() -> dict[str, tuple[str, ...]]:
 
 @functools.lru_cache(maxsize=4)
 def _name_pattern(spellings: tuple[str, ...]) -> re.Pattern:
+    """Chinese names anywhere, others as whole words; the longest name first where they overlap."""
     longest_first = sorted(spellings, key=len, reverse=True)
-    return re.compile(
-        "|".join(
-            re.escape(name) if _is_chinese(name) else rf"(?<!\w){re.escape(name)}(?!\w)"
-            for name in longest_first
-        )
-    )
+    chinese = [re.escape(name) for name in longest_first if _is_chinese(name)]
+    latin = [re.escape(name) for name in longest_first if not _is_chinese(name)]
+    return re.compile("|".join([rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)", *chinese]))
 
 
 def _is_chinese(name: str) -> bool:

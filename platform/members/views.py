@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import check_for_language, gettext_lazy
+from django.utils.translation import check_for_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
@@ -538,7 +538,16 @@ class Suggestion:
 
     label: str
     query: str
-    count: int
+    results: str  # "12 results", or "more than 2,000 results" past what is counted
+
+
+def results_text(count: int) -> str:
+    if count > directory.EXACT_UP_TO:
+        limit = number_format(directory.EXACT_UP_TO, force_grouping=True)
+        return _("more than %(count)s results") % {"count": limit}
+    return ngettext("%(count)s result", "%(count)s results", count) % {
+        "count": number_format(count, force_grouping=True)
+    }
 
 
 def suggestions(form, search) -> list[Suggestion]:
@@ -550,7 +559,7 @@ def suggestions(form, search) -> list[Suggestion]:
             "" if isinstance(field, BooleanField) else values.get(loosening.value, loosening.value)
         )
         label = f"{field.label}: {value}" if value else str(field.label)
-        found.append(Suggestion(label, loosening.query, loosening.count))
+        found.append(Suggestion(label, loosening.query, results_text(loosening.count)))
     return found
 
 

@@ -274,3 +274,13 @@ def test_within_the_exact_limit_counts_are_exact(client, many_matches):
     response = client.get(reverse("directory:members"), {"q": "adviser 03"})
     results = response.context["search"].results
     assert (results.approximate, results.total) == (False, 1)
+
+
+def test_an_empty_page_says_more_than_the_limit_when_letting_go_finds_that_many(
+    client, many_matches
+):
+    response = client.get(reverse("directory:members"), {"q": "fintech", "language": "cmn"})
+    page = response.content.decode()
+    assert "Nobody matches all of these filters." in page
+    assert "without “Language: Mandarin”" in page
+    assert "(more than 10 results)" in page

@@ -26,6 +26,11 @@ class Migration(migrations.Migration):
             name="tokens",
             field=models.TextField(blank=True, editable=False),
         ),
+        migrations.AddField(
+            model_name="profile",
+            name="findable_as",
+            field=models.CharField(blank=True, editable=False, max_length=10),
+        ),
         migrations.AddIndex(
             model_name="profile",
             index=models.Index(fields=["-last_active_at", "-user"], name="profile_recently_active"),

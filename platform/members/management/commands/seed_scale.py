@@ -1150,6 +1150,7 @@ class Command(BaseCommand):
                     Profile(
                         user_id=pk,
                         search_text=text,
+                        findable_as=self._findable_as(plan),
                         tokens=self._tokens(pk, plan, kinds[pk]),
                         **plan.profile,
                     )
@@ -1210,14 +1211,20 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _tokens(pk: int, plan: MemberPlan, organisation_kinds) -> str:
-        """As indexing files a profile, from the plan (see access.findable_listing)."""
+    def _findable_as(plan: MemberPlan) -> str:
+        """As access.findable_listing says it, from the plan."""
         profile = plan.profile
         findable = plan.is_active and profile["onboarded_at"] is not None
-        listed_as = profile["listing"] if findable else None
+        return (
+            profile["listing"] if findable and profile["listing"] != Profile.Listing.HIDDEN else ""
+        )
+
+    @staticmethod
+    def _tokens(pk: int, plan: MemberPlan, organisation_kinds) -> str:
+        """As indexing files a profile, from the plan."""
+        profile = plan.profile
         return directory.tokens_of(
             pk=pk,
-            listed_as=None if listed_as == Profile.Listing.HIDDEN else listed_as,
             sectors=plan.sectors,
             languages=[language for language, _level in plan.spoken],
             engagement_types=plan.engagement_types,
