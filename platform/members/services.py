@@ -61,20 +61,16 @@ def revoke_api_token(*, user: User) -> None:
 
 # --- Profiles -------------------------------------------------------------------------------------
 
-PROFILE_RELATIONS = (
-    "sectors",
-    "home_regions",
-    "engagement_types",
-    "knowledge_stages",
-)
-
 
 @transaction.atomic
 def choose_intents(
     *, profile: Profile, offers_expertise: bool, seeks_help: bool, represents_facilitator: bool
 ) -> Profile:
-    if not (offers_expertise or seeks_help or represents_facilitator):
-        raise ValidationError(_("Choose at least one thing that brings you to KnowBridge."))
+    Profile.validate_intents(
+        offers_expertise=offers_expertise,
+        seeks_help=seeks_help,
+        represents_facilitator=represents_facilitator,
+    )
     profile.offers_expertise = offers_expertise
     profile.seeks_help = seeks_help
     profile.represents_facilitator = represents_facilitator
@@ -91,25 +87,47 @@ def finish_onboarding(*, profile: Profile) -> Profile:
 
 
 @transaction.atomic
-def update_profile(*, profile: Profile, expertise=None, advice_topics=None, **changes) -> Profile:
-    """Apply the changes a member made to their profile; tags are given as lists of names."""
-    unknown = set(changes) - set(Profile.EDITABLE_FIELDS) - set(PROFILE_RELATIONS)
+def update_profile(*, profile: Profile, **changes) -> Profile:
+    """Apply the changes a member made to their profile (``Profile.EDITABLE``); tags
+    (``Profile.TAG_RELATIONS``) are given as lists of names."""
+    unknown = set(changes) - set(Profile.EDITABLE) - set(Profile.TAG_RELATIONS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
+    tags = {
+        relation: names
+        for relation in Profile.TAG_RELATIONS
+        if (names := changes.pop(relation, None)) is not None
+    }
+    _validate_profile_lists(changes, tags)
     for field in Profile.EDITABLE_FIELDS:
         if field in changes:
             setattr(profile, field, changes[field])
     profile.full_clean(exclude=["user", "photo"])
     profile.save()
-    for relation in PROFILE_RELATIONS:
+    for relation in Profile.EDITABLE_RELATIONS:
         if relation in changes:
             getattr(profile, relation).set(changes[relation])
-    if expertise is not None:
-        profile.expertise.set(tags_named(expertise))
-    if advice_topics is not None:
-        profile.advice_topics.set(tags_named(advice_topics))
+    for relation, names in tags.items():
+        getattr(profile, relation).set(tags_named(names))
     refresh_profile_search_text(profile=profile)
     return profile
+
+
+def _validate_profile_lists(changes: dict, tags: dict[str, list[str]]) -> None:
+    """The rules on a profile's lists, which ``full_clean`` does not see."""
+    errors = {}
+    for relation, names in tags.items():
+        try:
+            ExpertiseTag.validate_names(names)
+        except ValidationError as error:
+            errors[relation] = error.error_list
+    if "home_regions" in changes:
+        try:
+            Profile.validate_home_regions(changes["home_regions"])
+        except ValidationError as error:
+            errors |= error.error_dict
+    if errors:
+        raise ValidationError(errors)
 
 
 def tags_named(names: list[str]) -> list[ExpertiseTag]:
@@ -260,8 +278,6 @@ def set_links(*, profile: Profile, entries: list[tuple[str, str]]) -> None:
 
 # --- Organisations --------------------------------------------------------------------------------
 
-ORGANISATION_FIELDS = ("name", "kind", "category", "description", "size", "founded", "website")
-
 
 @transaction.atomic
 def create_organisation(*, creator: User, sectors=(), city_regions=(), **fields) -> Organisation:
@@ -280,7 +296,7 @@ def create_organisation(*, creator: User, sectors=(), city_regions=(), **fields)
 def update_organisation(
     *, organisation: Organisation, sectors=None, city_regions=None, **fields
 ) -> Organisation:
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    unknown = set(fields) - set(Organisation.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not organisation fields: {sorted(unknown)}")
     for field, value in fields.items():
