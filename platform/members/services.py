@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,6 +44,10 @@ def update_account(*, user: User, display_name: str | None = None, language: str
         user.language = language
     user.full_clean(exclude=["password"])
     user.save(update_fields=["display_name", "language"])
+    if display_name is not None:  # members are found by their name
+        refresh_search_texts(
+            profiles=Profile.objects.filter(pk=user.pk), organisations=Organisation.objects.none()
+        )
     return user
 
 
@@ -181,18 +185,23 @@ def _delete_photo_file_on_commit(name: str | None) -> None:
 
 
 def refresh_profile_search_text(*, profile: Profile) -> None:
-    """What the directory's keyword search looks in: only what every reader may see."""
+    Profile.objects.filter(pk=profile.pk).update(search_text=profile_search_text(profile))
+
+
+def profile_search_text(profile: Profile) -> str:
+    """What the directory's keyword search looks in: only what every reader may see. Relations
+    are read with ``all()``, so that a prefetch serves many profiles at once."""
     parts = profile_search_parts(
         display_name=profile.user.display_name,
         headline=profile.headline,
         bio=profile.bio,
         current_role=profile.current_role,
-        expertise=profile.expertise.values_list("name", flat=True),
-        advice_topics=profile.advice_topics.values_list("name", flat=True),
+        expertise=[tag.name for tag in profile.expertise.all()],
+        advice_topics=[tag.name for tag in profile.advice_topics.all()],
         sectors=profile.sectors.all(),
         canadian_region=profile.canadian_region if profile.canadian_region_id else None,
     )
-    Profile.objects.filter(pk=profile.pk).update(search_text=segment(" ".join(filter(None, parts))))
+    return segment(" ".join(filter(None, parts)))
 
 
 def profile_search_parts(
@@ -276,6 +285,75 @@ def set_links(*, profile: Profile, entries: list[tuple[str, str]]) -> None:
     )
 
 
+# --- Reference data -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_reference_item(*, item):
+    """Save a row of reference data (a sector, a city-region, a tag …) as staff edit it; the
+    members and organisations tied to it are then found by what it is now called."""
+    stored = type(item).objects.filter(pk=item.pk).first() if item.pk else None
+    item.full_clean()
+    item.save()
+    if stored is not None and _values(stored) != _values(item):
+        refresh_search_texts(
+            profiles=_tied_to(item, Profile), organisations=_tied_to(item, Organisation)
+        )
+    return item
+
+
+@transaction.atomic
+def delete_reference_item(*, item) -> None:
+    """Delete a row of reference data; what was found by its names no longer is."""
+    profiles = list(_tied_to(item, Profile).values_list("pk", flat=True))
+    organisations = list(_tied_to(item, Organisation).values_list("pk", flat=True))
+    item.delete()
+    refresh_search_texts(
+        profiles=Profile.objects.filter(pk__in=profiles),
+        organisations=Organisation.objects.filter(pk__in=organisations),
+    )
+
+
+def _values(item) -> dict:
+    return {field.attname: getattr(item, field.attname) for field in item._meta.concrete_fields}
+
+
+def _tied_to(item, model):
+    """The rows of ``model`` that point to ``item`` through any field of theirs."""
+    ties = models.Q()
+    for field in model._meta.get_fields():
+        if field.is_relation and not field.auto_created and field.related_model is type(item):
+            ties |= models.Q(**{field.name: item})
+    if not ties:
+        return model.objects.none()
+    return model.objects.filter(pk__in=model.objects.filter(ties).values("pk"))
+
+
+SEARCH_TEXT_BATCH = 500
+
+
+def refresh_search_texts(*, profiles, organisations) -> None:
+    """Recompute the search text of many profiles and organisations, a batch at a time."""
+    _refresh_in_batches(
+        profiles.select_related("user", "canadian_region").prefetch_related(
+            "sectors", "expertise", "advice_topics"
+        ),
+        profile_search_text,
+    )
+    _refresh_in_batches(
+        organisations.prefetch_related("sectors", "city_regions"), organisation_search_text
+    )
+
+
+def _refresh_in_batches(rows, search_text) -> None:
+    pks = list(rows.values_list("pk", flat=True))
+    for start in range(0, len(pks), SEARCH_TEXT_BATCH):
+        batch = list(rows.filter(pk__in=pks[start : start + SEARCH_TEXT_BATCH]))
+        for row in batch:
+            row.search_text = search_text(row)
+        rows.model.objects.bulk_update(batch, ["search_text"])
+
+
 # --- Organisations --------------------------------------------------------------------------------
 
 
@@ -335,15 +413,19 @@ def unique_slug(name: str) -> str:
 
 
 def refresh_organisation_search_text(*, organisation: Organisation) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(
+        search_text=organisation_search_text(organisation)
+    )
+
+
+def organisation_search_text(organisation: Organisation) -> str:
     parts = organisation_search_parts(
         name=organisation.name,
         description=organisation.description,
         sectors=organisation.sectors.all(),
         city_regions=organisation.city_regions.all(),
     )
-    Organisation.objects.filter(pk=organisation.pk).update(
-        search_text=segment(" ".join(filter(None, parts)))
-    )
+    return segment(" ".join(filter(None, parts)))
 
 
 def organisation_search_parts(*, name: str, description: str, sectors, city_regions) -> list[str]:
@@ -430,15 +512,95 @@ def open_invitation(invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership, actor: User) -> None:
-    """Owners remove members; members may leave; an organisation always keeps an owner."""
+def remove_member(*, membership: Membership, actor: User, reason: str = "") -> None:
+    """Owners and staff remove members, members may leave; an organisation always keeps an
+    owner. Removing someone else is audited."""
     organisation = membership.organisation
-    if actor != membership.user and not access.is_owner(organisation, actor):
+    if actor != membership.user and not _manages(organisation, actor):
         raise PermissionDenied(_("Only owners can remove members."))
-    owners = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
+    _keep_an_owner(membership)
+    membership.delete()
+    if actor != membership.user:
+        audit.record(
+            actor=actor,
+            action="membership.removed",
+            target=organisation,
+            reason=reason,
+            member=membership.user_id,
+            role=membership.role,
+        )
+
+
+@transaction.atomic
+def set_member_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Owners and staff make members owners and owners members; an organisation always keeps an
+    owner."""
+    organisation = membership.organisation
+    if not _manages(organisation, actor):
+        raise PermissionDenied(_("Only owners can change roles."))
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if membership.role == role:
+        return membership
+    if role != Membership.Role.OWNER:
+        _keep_an_owner(membership)
+    before, membership.role = membership.role, role
+    membership.save(update_fields=["role"])
+    audit.record(
+        actor=actor,
+        action="membership.role_changed",
+        target=organisation,
+        member=membership.user_id,
+        role=[before, role],
+    )
+    return membership
+
+
+def _manages(organisation: Organisation, user: User) -> bool:
+    return user.is_staff or access.is_owner(organisation, user)
+
+
+def _keep_an_owner(membership: Membership) -> None:
+    """Refuse to let ``membership`` stop being an owner when it is the organisation's last one;
+    the owners stay locked until the transaction ends, so that two owners cannot both leave."""
+    owners = membership.organisation.memberships.select_for_update().filter(
+        role=Membership.Role.OWNER
+    )
     if membership.role == Membership.Role.OWNER and owners.count() == 1:
         raise ValidationError(_("An organisation needs at least one owner."))
-    membership.delete()
+
+
+@transaction.atomic
+def delete_organisation(*, organisation: Organisation, actor: User, reason: str) -> None:
+    """Staff remove an organisation, with its memberships and invitations, saying why."""
+    _require_staff(actor)
+    _require_reason(reason)
+    _delete_organisation(organisation, actor=actor, reason=reason)
+
+
+def _delete_organisation(organisation: Organisation, *, actor: User, reason: str = "", **details):
+    audit.record(
+        actor=actor,
+        action="organisation.deleted",
+        target=organisation,
+        reason=reason,
+        name=organisation.name,
+        slug=organisation.slug,
+        **details,
+    )
+    organisation.delete()
+
+
+@transaction.atomic
+def update_organisation_as_staff(*, organisation: Organisation, actor: User, **changes):
+    """Staff correct an organisation for its owners; the fields they changed are audited."""
+    _require_staff(actor)
+    update_organisation(organisation=organisation, **changes)
+    if changes:
+        audit.record(
+            actor=actor, action="organisation.changed", target=organisation, fields=sorted(changes)
+        )
+    return organisation
 
 
 # --- Leaving --------------------------------------------------------------------------------------
@@ -447,11 +609,16 @@ DELETED_DOMAIN = "deleted.invalid"
 
 
 @transaction.atomic
-def delete_account(*, user: User) -> None:
+def delete_account(*, user: User, actor: User | None = None, reason: str = "") -> None:
     """Remove everything personal; the account row stays, anonymous, so that what the member
-    wrote stays attributed to "a deleted member"."""
+    wrote stays attributed to "a deleted member". ``actor`` is the staff member deleting someone
+    else's account, who says why; every step is audited."""
+    actor = actor or user
+    if actor != user:
+        _require_standing_over(actor, user)
+        _require_reason(reason)
     for membership in user.memberships.select_related("organisation"):
-        _hand_over(membership)
+        _hand_over(membership, actor=actor)
     profiles = Profile.objects.filter(pk=user.pk)
     _delete_photo_file_on_commit(profiles.values_list("photo", flat=True).first())
     profiles.delete()
@@ -459,20 +626,108 @@ def delete_account(*, user: User) -> None:
     user.authenticator_set.all().delete()
     Token.objects.filter(user=user).delete()
     user.groups.clear()
+    user.user_permissions.clear()
     user.email = f"member-{user.pk}@{DELETED_DOMAIN}"
     user.display_name = ""
     user.language = settings.LANGUAGE_CODE
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
+    audit.record(actor=actor, action="account.deleted", target=user, reason=reason)
 
 
-def _hand_over(membership: Membership) -> None:
-    """Leave an organisation; the longest-standing member takes over as owner if none is left."""
-    organisation = membership.organisation
+def _hand_over(membership: Membership, *, actor: User) -> None:
+    """Leave an organisation; the longest-standing member takes over as owner if none is left,
+    and an organisation nobody is left in goes."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     membership.delete()
-    remaining = organisation.memberships.order_by("joined_at")
-    if not remaining.exists():
-        organisation.delete()
+    remaining = organisation.memberships.order_by("joined_at", "pk")
+    successor = remaining.first()
+    if successor is None:
+        _delete_organisation(organisation, actor=actor, last_member=membership.user_id)
     elif not remaining.filter(role=Membership.Role.OWNER).exists():
-        remaining.filter(pk=remaining.first().pk).update(role=Membership.Role.OWNER)
+        successor.role = Membership.Role.OWNER
+        successor.save(update_fields=["role"])
+        audit.record(
+            actor=actor,
+            action="organisation.handed_over",
+            target=organisation,
+            former_owner=membership.user_id,
+            new_owner=successor.user_id,
+        )
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+STAFF_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def set_staff_roles(
+    *, user: User, actor: User, groups=None, user_permissions=None, **flags: bool
+) -> User:
+    """Change someone's standing: active, staff, superuser, groups and single permissions (None
+    leaves a list as it is). Only superusers make superusers or hand out single permissions; what
+    changed is audited, as ``{what: [before, after]}``."""
+    unknown = set(flags) - set(STAFF_FLAGS)
+    if unknown:
+        raise TypeError(f"not staff flags: {sorted(unknown)}")
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    _require_standing_over(actor, stored)
+    before = _standing(stored)
+    for flag, value in flags.items():
+        setattr(user, flag, value)
+    user.save(update_fields=[*flags])
+    if groups is not None:
+        user.groups.set(groups)
+    if user_permissions is not None:
+        user.user_permissions.set(user_permissions)
+    after = _standing(user)
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if {"is_superuser", "user_permissions"} & set(changed) and not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers can change this."))
+    if changed:
+        audit.record(actor=actor, action="account.roles_changed", target=user, **changed)
+    return user
+
+
+@transaction.atomic
+def record_password_set(*, user: User, actor: User) -> None:
+    """Staff set someone's password (Django's admin page does the setting)."""
+    _require_standing_over(actor, user)
+    audit.record(
+        actor=actor,
+        action="account.password_set",
+        target=user,
+        usable=user.has_usable_password(),
+    )
+
+
+def _standing(user: User) -> dict:
+    return {
+        **{flag: getattr(user, flag) for flag in STAFF_FLAGS},
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only staff can do this."))
+
+
+def _require_standing_over(actor: User, user: User) -> None:
+    """Staff act on members' accounts; a superuser's account only a superuser may touch."""
+    _require_staff(actor)
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers can change this."))
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why: it is kept in the audit log.")})
