@@ -65,14 +65,12 @@ def each_through_service(modeladmin, request, items, service, *, done) -> None:
         modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_type", "target_id", "reason"]
-    list_filter = ["action", "target_type"]
-    list_select_related = ["actor", "target_type"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin:
+    """A model admin mixin for what staff may look at but not change there."""
 
-    def has_add_permission(self, request):
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -80,3 +78,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "reason"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor", "target_type"]
+    date_hierarchy = "created_at"

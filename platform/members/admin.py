@@ -2,16 +2,23 @@
 here breaks an invariant (an organisation keeps an owner, search texts follow what they index)
 or escapes the audit log. Django's own cascading delete is turned off where a service deletes."""
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.authtoken.models import TokenProxy
 
-from core.admin import action_with_reason, each_through_service
+from core.admin import ReadOnlyAdmin, action_with_reason, each_through_service
 from members import services
 from members.forms import OrganisationForm
 from members.models import (
@@ -175,7 +182,7 @@ class ExpertiseTagAdmin(ReferenceAdmin):
     search_fields = ["key"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyAdmin, admin.TabularInline):
     """Who belongs, read-only: roles change and members leave through the membership list's
     actions, which keep every organisation an owner."""
 
@@ -183,15 +190,6 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ["user", "role", "joined_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organisation)
@@ -261,24 +259,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    """Roles and removals through the services: an organisation always keeps an owner, and what
-    staff do to someone's membership is audited."""
+class MembershipAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Members join by invitation; roles and removals go through the actions, which call the
+    services: an organisation always keeps an owner, and what staff do is audited."""
 
     list_display = ["user", "organisation", "role", "joined_at"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation"]
     search_fields = ["organisation__name", "user__email", "user__display_name"]
     actions = ["make_owners", "make_members", "remove_members"]
-
-    def has_add_permission(self, request):
-        return False  # members join by invitation
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_manage_permission(self, request):
         return request.user.has_perm("members.change_membership")
@@ -316,4 +305,50 @@ class MembershipAdmin(admin.ModelAdmin):
             done=lambda count: ngettext(
                 "%(count)d member removed.", "%(count)d members removed.", count
             ),
+        )
+
+
+# --- Other apps' admins over members' accounts ----------------------------------------------------
+# As their apps register them, they would let staff act on someone's account unseen: read an API
+# key and act as its member, add or verify an address (and reset the password through it), remove
+# an authenticator, or reshape the staff groups. Here they are read-only or gone.
+
+for _model in (TokenProxy, EmailAddress, Authenticator, Group):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(ReadOnlyAdmin, AllauthEmailAddressAdmin):
+    """Members change and verify their addresses themselves, in their e-mail settings."""
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdmin, AllauthAuthenticatorAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    fields = list_display  # never the secret in its data
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """The staff groups come from settings.STAFF_GROUPS; superusers change what they may do,
+    through set_group_permissions, which audits it."""
+
+    readonly_fields = ["name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # its name is read-only: only the permissions change, in save_related
+
+    def save_related(self, request, form, formsets, change):
+        services.set_group_permissions(
+            group=form.instance, permissions=form.cleaned_data["permissions"], actor=request.user
         )

@@ -703,16 +703,36 @@ def record_password_set(*, user: User, actor: User) -> None:
     )
 
 
+@transaction.atomic
+def set_group_permissions(*, group, permissions, actor: User):
+    """What the members of a staff group may do; only superusers change it, audited."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers can change this."))
+    before = _permission_names(group.permissions)
+    group.permissions.set(permissions)
+    after = _permission_names(group.permissions)
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="group.permissions_changed",
+            target=group,
+            permissions=[before, after],
+        )
+    return group
+
+
+def _permission_names(permissions) -> list[str]:
+    return sorted(
+        f"{app}.{codename}"
+        for app, codename in permissions.values_list("content_type__app_label", "codename")
+    )
+
+
 def _standing(user: User) -> dict:
     return {
         **{flag: getattr(user, flag) for flag in STAFF_FLAGS},
         "groups": sorted(user.groups.values_list("name", flat=True)),
-        "user_permissions": sorted(
-            f"{app}.{codename}"
-            for app, codename in user.user_permissions.values_list(
-                "content_type__app_label", "codename"
-            )
-        ),
+        "user_permissions": _permission_names(user.user_permissions),
     }
 
 

@@ -343,6 +343,20 @@ def test_deleting_an_organisation_is_for_staff_with_a_reason(organisation, membe
     assert Organisation.objects.filter(pk=organisation.pk).exists()
 
 
+def test_owners_removing_a_member_is_audited_as_staff_s_removals_are(organisation, member):
+    colleague = MembershipFactory(organisation=organisation)
+    services.remove_member(membership=colleague, actor=member)
+    [event] = events("membership.removed")
+    assert (event.actor, event.target, event.details) == (
+        member,
+        organisation,
+        {"member": colleague.user_id, "role": "member"},
+    )
+    leaving = MembershipFactory(organisation=organisation)
+    services.remove_member(membership=leaving, actor=leaving.user)
+    assert len(events("membership.removed")) == 1  # leaving of one's own accord is no one's act
+
+
 # --- Reference data -------------------------------------------------------------------------------
 
 
@@ -404,3 +418,63 @@ def test_a_tag_renamed_in_the_admin_is_found_and_cannot_take_another_s_spelling(
         f"/admin/members/expertisetag/{fintech.pk}/change/", {"name": "Financial technology"}
     )
     assert found("/api/v1/members/", "financial") == ["Jun"]
+
+
+# --- Other apps' admins over members' accounts ----------------------------------------------------
+
+
+def test_staff_cannot_read_or_make_api_keys_in_the_admin(admin_client, member):
+    services.issue_api_token(user=member)
+    assert admin_client.get("/admin/authtoken/tokenproxy/").status_code == 404
+    assert (
+        admin_client.post("/admin/authtoken/tokenproxy/add/", {"user": member.pk}).status_code
+        == 404
+    )
+
+
+def test_addresses_and_authenticators_are_read_only_in_the_admin(admin_client, member, superuser):
+    address = member.emailaddress_set.get()
+    assert admin_client.get(f"/admin/account/emailaddress/{address.pk}/change/").status_code == 200
+    added = admin_client.post(
+        "/admin/account/emailaddress/add/",
+        {"user": member.pk, "email": "taken.over@example.org", "verified": "on", "primary": "on"},
+    )
+    assert added.status_code == 403
+    assert not member.emailaddress_set.filter(email="taken.over@example.org").exists()
+    authenticator = superuser.authenticator_set.get()
+    removed = admin_client.post(
+        f"/admin/mfa/authenticator/{authenticator.pk}/delete/", {"post": "yes"}
+    )
+    assert removed.status_code == 403
+    page = admin_client.get(f"/admin/mfa/authenticator/{authenticator.pk}/change/")
+    assert authenticator.data["secret"] not in page.content.decode()
+
+
+def test_staff_groups_keep_their_names_and_changes_to_their_permissions_are_audited(
+    admin_client, superuser
+):
+    moderators = Group.objects.get(name="Moderators")
+    view_users = Permission.objects.get(codename="view_user", content_type__app_label="members")
+    response = admin_client.post(
+        f"/admin/auth/group/{moderators.pk}/change/",
+        {"name": "Anything", "permissions": [view_users.pk]},
+    )
+    assert response.status_code == 302
+    moderators.refresh_from_db()
+    assert moderators.name == "Moderators"
+    assert list(moderators.permissions.all()) == [view_users]
+    [event] = events("group.permissions_changed")
+    assert (event.actor, event.target) == (superuser, moderators)
+    assert event.details == {"permissions": [[], ["members.view_user"]]}
+    deleted = admin_client.post(f"/admin/auth/group/{moderators.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 403
+    assert admin_client.get("/admin/auth/group/add/").status_code == 403
+
+
+def test_only_superusers_change_what_a_staff_group_may_do(client, user_manager):
+    moderators = Group.objects.get(name="Moderators")
+    with pytest.raises(services.PermissionDenied):
+        services.set_group_permissions(
+            group=moderators, permissions=Permission.objects.all(), actor=user_manager
+        )
+    assert not moderators.permissions.exists()
