@@ -9,9 +9,11 @@ from core.images import portrait_jpeg
 from members import reference
 from members.directory import SortChoices
 from members.models import (
+    CANADA,
     CityRegion,
     Country,
     EngagementType,
+    ExpertiseTag,
     Language,
     Membership,
     Organisation,
@@ -62,18 +64,13 @@ class TagsField(forms.CharField):
             return ", ".join(str(tag) for tag in value)
         return value
 
-    def validate(self, value):
-        super().validate(value)
-        if len(value) > 20:
-            raise forms.ValidationError(_("Twenty tags at most."))
-        if any(len(tag) > 60 for tag in value):
-            raise forms.ValidationError(_("Each tag can be 60 characters long at most."))
+    default_validators = [ExpertiseTag.validate_names]
 
 
 class IntentsForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = list(Profile.INTENT_FIELDS)
+        fields = Profile.INTENT_FIELDS
         help_texts = {
             "offers_expertise": _("Share what you know and help SMEs when they ask."),
             "seeks_help": _("Post help requests for a small or medium enterprise."),
@@ -84,8 +81,7 @@ class IntentsForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(field) for field in self.Meta.fields):
-            raise forms.ValidationError(_("Choose at least one thing that brings you here."))
+        Profile.validate_intents(**cleaned)
         return cleaned
 
 
@@ -105,24 +101,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [
-            "headline",
-            "bio",
-            "current_role",
-            "employer",
-            "years_experience",
-            "sectors",
-            "canadian_region",
-            "home_regions",
-            "country_of_origin",
-            "years_in_canada",
-            "open_to_requests",
-            "paused",
-            "hours_per_month",
-            "engagement_types",
-            "knowledge_stages",
-            "listing",
-        ]
+        fields = Profile.EDITABLE
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),
             "sectors": forms.CheckboxSelectMultiple,
@@ -135,23 +114,19 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault(
-                "expertise", [tag.name for tag in self.instance.expertise.all()]
-            )
-            self.initial.setdefault(
-                "advice_topics", [tag.name for tag in self.instance.advice_topics.all()]
-            )
+            for relation in Profile.TAG_RELATIONS:
+                self.initial.setdefault(
+                    relation, [tag.name for tag in getattr(self.instance, relation).all()]
+                )
         for name in ("sectors", "country_of_origin", "engagement_types", "knowledge_stages"):
             if name in self.fields:
                 reference.cache_choices(self, name)
         if "canadian_region" in self.fields:
-            reference.cache_choices(self, "canadian_region", country="CA")
+            reference.cache_choices(self, "canadian_region", country=CANADA)
         if "home_regions" in self.fields:
-            self.fields["home_regions"].queryset = CityRegion.objects.exclude(country__code="CA")
-            self.fields["home_regions"].help_text = _(
-                "City-regions outside Canada you have ties to."
-            )
-            reference.cache_choices(self, "home_regions", outside_country="CA")
+            self.fields["home_regions"].queryset = Profile.home_region_choices()
+            self.fields["home_regions"].help_text = Profile.HOME_REGIONS_HELP
+            reference.cache_choices(self, "home_regions", outside_country=CANADA)
 
 
 class OnboardingExpertForm(ProfileForm):
@@ -239,8 +214,8 @@ class CorridorForm(EntryForm):
         empty_label=CHOOSE,
     )
     canada_region = reference.ReferenceChoiceField(
-        CityRegion.objects.filter(country__code="CA"),
-        country="CA",
+        CityRegion.objects.in_canada(),
+        country=CANADA,
         label=_("City-region in Canada"),
         empty_label=CHOOSE,
     )
@@ -300,17 +275,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "category",
-            "description",
-            "sectors",
-            "city_regions",
-            "size",
-            "founded",
-            "website",
-        ]
+        fields = Organisation.EDITABLE
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "sectors": forms.CheckboxSelectMultiple,

@@ -96,15 +96,23 @@ def profile_search_parts(
 
 
 def reindex_organisation(organisation: Organisation) -> None:
-    parts = organisation_search_parts(
-        name=organisation.name,
-        description=organisation.description,
-        sectors=organisation.sectors.all(),
-        city_regions=organisation.city_regions.all(),
+    reindex_organisations([organisation.pk])
+
+
+def reindex_organisations(organisation_ids) -> None:
+    organisations = Organisation.objects.filter(pk__in=list(organisation_ids)).prefetch_related(
+        "sectors", "city_regions"
     )
-    Organisation.objects.filter(pk=organisation.pk).update(
-        search_text=segment(" ".join(filter(None, parts)))
-    )
+    for organisation in organisations:
+        parts = organisation_search_parts(
+            name=organisation.name,
+            description=organisation.description,
+            sectors=organisation.sectors.all(),
+            city_regions=organisation.city_regions.all(),
+        )
+        Organisation.objects.filter(pk=organisation.pk).update(
+            search_text=segment(" ".join(filter(None, parts)))
+        )
 
 
 def organisation_search_parts(*, name: str, description: str, sectors, city_regions) -> list[str]:

@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 from core.models import TranslatedName
 from core.validators import visible_text
 
+CANADA = "CA"  # ISO code of the country the network's members live in
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -108,11 +110,22 @@ class Country(TranslatedName):
         verbose_name_plural = _("countries")
 
 
+class CityRegionQuerySet(models.QuerySet):
+    def in_canada(self):
+        return self.filter(country__code=CANADA)
+
+    def outside_canada(self):
+        """Where members' ties abroad (their home regions) may be."""
+        return self.exclude(country__code=CANADA)
+
+
 class CityRegion(TranslatedName):
     """A city-region such as Toronto, Waterloo Region, the Greater Bay Area or Shanghai."""
 
     slug = models.SlugField(unique=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="city_regions")
+
+    objects = CityRegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_en"]
@@ -153,8 +166,13 @@ class KnowledgeStage(TranslatedName):
 class ExpertiseTag(models.Model):
     """A free tag, stored once per normalised spelling (``key``) as it was first written."""
 
-    name = models.CharField(_("name"), max_length=60)
-    key = models.CharField(max_length=60, unique=True, editable=False)
+    MAX_LENGTH = 60
+    MAX_PER_LIST = 20  # on a profile, per list (expertise, advice topics)
+    TOO_MANY = _("Twenty tags at most.")
+    TOO_LONG = _("Each tag can be 60 characters long at most.")
+
+    name = models.CharField(_("name"), max_length=MAX_LENGTH)
+    key = models.CharField(max_length=MAX_LENGTH, unique=True, editable=False)
 
     class Meta:
         ordering = ["key"]
@@ -172,6 +190,20 @@ class ExpertiseTag(models.Model):
     @staticmethod
     def normalise(text: str) -> str:
         return " ".join(text.replace("#", " ").split()).strip(" ,;.").casefold()
+
+    def clean(self):
+        """A renamed tag may not take the spelling of another one."""
+        key = self.normalise(self.name)
+        if ExpertiseTag.objects.filter(key=key).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": _("Another tag is already spelled this way.")})
+
+    @classmethod
+    def validate_names(cls, names: list[str]) -> None:
+        """The cap on a list of tags, for every way in (page, API, service)."""
+        if len(names) > cls.MAX_PER_LIST:
+            raise ValidationError(cls.TOO_MANY, code="too_many")
+        if any(len(name) > cls.MAX_LENGTH for name in names):
+            raise ValidationError(cls.TOO_LONG, code="max_length")
 
 
 # --- Profiles -------------------------------------------------------------------------------------
@@ -211,21 +243,31 @@ class Profile(models.Model):
         HIDDEN = "hidden", _("Hidden: only the members of my organisations (and staff) can read it")
 
     INTENT_FIELDS = ("offers_expertise", "seeks_help", "represents_facilitator")
-    # What a member edits directly, besides the many-to-many relations and the photo.
-    EDITABLE_FIELDS = (
+    NO_INTENT = _("Choose at least one thing that brings you to KnowBridge.")
+    # What a member edits on their profile page, in the order it shows them; the tags, the photo
+    # and the experience page's lists have ways of their own.
+    EDITABLE = (
         "headline",
         "bio",
-        "canadian_region",
-        "country_of_origin",
-        "years_in_canada",
-        "years_experience",
         "current_role",
         "employer",
-        "hours_per_month",
+        "years_experience",
+        "sectors",
+        "canadian_region",
+        "home_regions",
+        "country_of_origin",
+        "years_in_canada",
         "open_to_requests",
         "paused",
+        "hours_per_month",
+        "engagement_types",
+        "knowledge_stages",
         "listing",
     )
+    EDITABLE_RELATIONS = ("sectors", "home_regions", "engagement_types", "knowledge_stages")
+    EDITABLE_FIELDS = tuple(sorted(set(EDITABLE) - set(EDITABLE_RELATIONS), key=EDITABLE.index))
+    TAG_RELATIONS = ("expertise", "advice_topics")  # written as lists of names
+    HOME_REGIONS_HELP = _("City-regions outside Canada you have ties to.")
     # Fields whose visibility each member chooses; the rest follow the profile's listing.
     SENSITIVE_FIELDS = (
         "photo",
@@ -267,7 +309,7 @@ class Profile(models.Model):
         null=True,
         blank=True,
         related_name="residents",
-        limit_choices_to={"country__code": "CA"},
+        limit_choices_to={"country__code": CANADA},
         verbose_name=_("city-region in Canada"),
     )
     home_regions = models.ManyToManyField(
@@ -340,6 +382,22 @@ class Profile(models.Model):
 
     def visibility_of(self, field: str) -> str:
         return getattr(self, f"{field}_visibility")
+
+    @classmethod
+    def validate_intents(cls, **intents: bool) -> None:
+        if not any(intents.get(field) for field in cls.INTENT_FIELDS):
+            raise ValidationError(cls.NO_INTENT, code="no_intent")
+
+    @staticmethod
+    def home_region_choices():
+        return CityRegion.objects.outside_canada()
+
+    @staticmethod
+    def validate_home_regions(regions) -> None:
+        """Home regions are ties abroad: a city-region in Canada is the member's own region."""
+        chosen = [getattr(region, "pk", region) for region in regions]
+        if CityRegion.objects.in_canada().filter(pk__in=chosen).exists():
+            raise ValidationError({"home_regions": _("Ties are to city-regions outside Canada.")})
 
     @property
     def photo_url(self) -> str:
@@ -415,7 +473,7 @@ class Corridor(models.Model):
         CityRegion,
         on_delete=models.PROTECT,
         related_name="+",
-        limit_choices_to={"country__code": "CA"},
+        limit_choices_to={"country__code": CANADA},
         verbose_name=_("city-region in Canada"),
     )
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
@@ -477,6 +535,21 @@ class Organisation(models.Model):
         SMALL = "10-49", _("10–49 people")
         MEDIUM = "50-249", _("50–249 people")
         LARGE = "250+", _("250 people or more")
+
+    # What its owners edit, in the order its form shows them.
+    EDITABLE = (
+        "name",
+        "kind",
+        "category",
+        "description",
+        "sectors",
+        "city_regions",
+        "size",
+        "founded",
+        "website",
+    )
+    EDITABLE_RELATIONS = ("sectors", "city_regions")
+    EDITABLE_FIELDS = tuple(sorted(set(EDITABLE) - set(EDITABLE_RELATIONS), key=EDITABLE.index))
 
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(max_length=180, unique=True, allow_unicode=True)

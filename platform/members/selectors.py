@@ -279,12 +279,14 @@ def _profile_data(profile: Profile) -> dict:
         "photo": f"{settings.SITE_URL}{profile.photo_url}" if profile.photo else None,
         "canadian_region": profile.canadian_region.slug if profile.canadian_region else None,
         "country_of_origin": profile.country_of_origin.code if profile.country_of_origin else None,
-        "sectors": [sector.slug for sector in profile.sectors.all()],
-        "expertise": [tag.name for tag in profile.expertise.all()],
-        "advice_topics": [tag.name for tag in profile.advice_topics.all()],
-        "home_regions": [region.slug for region in profile.home_regions.all()],
-        "engagement_types": [item.slug for item in profile.engagement_types.all()],
-        "knowledge_stages": [item.slug for item in profile.knowledge_stages.all()],
+        **{
+            relation: [item.slug for item in getattr(profile, relation).all()]
+            for relation in Profile.EDITABLE_RELATIONS
+        },
+        **{
+            relation: [tag.name for tag in getattr(profile, relation).all()]
+            for relation in Profile.TAG_RELATIONS
+        },
         "languages": [
             {"language": s.language.code, "level": s.level} for s in profile.spoken.all()
         ],

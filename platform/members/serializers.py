@@ -1,7 +1,6 @@
 """The members API's input validation and output shapes; the rules themselves live in services."""
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -186,20 +185,21 @@ class OrganisationFacetsSerializer(serializers.Serializer):
 
 
 class TagsField(FlatListField):
-    """Free tags as a list of names, twenty at most; spellings that normalise alike become one
-    tag. Read back as the names stored, however many there are."""
+    """Free tags as a list of names, as many and as long as ``ExpertiseTag.validate_names``
+    allows; spellings that normalise alike become one tag. Read back as the names stored."""
 
-    MAX_TAGS = 20
-    default_error_messages = {"too_many": _("Twenty tags at most.")}
+    # The code the model's check raises, listed so that the schema documents it.
+    default_error_messages = {"too_many": ExpertiseTag.TOO_MANY}
 
     def __init__(self, **kwargs):
-        super().__init__(child=Text(max_length=60, allow_blank=True), required=False, **kwargs)
-
-    def to_internal_value(self, data):
-        tags = super().to_internal_value(data)
-        if len(tags) > self.MAX_TAGS:
-            self.fail("too_many")
-        return tags
+        child = Text(
+            max_length=ExpertiseTag.MAX_LENGTH,
+            allow_blank=True,
+            error_messages={"max_length": ExpertiseTag.TOO_LONG},
+        )
+        super().__init__(
+            child=child, required=False, validators=[ExpertiseTag.validate_names], **kwargs
+        )
 
     def to_representation(self, tags):
         return [tag.name for tag in tags.all()]
@@ -213,7 +213,7 @@ class TagsFieldSchema(OpenApiSerializerFieldExtension):
             schema = auto_schema._map_serializer_field(
                 self.target, direction, bypass_extensions=True
             )
-            return {**schema, "maxItems": TagsField.MAX_TAGS}
+            return {**schema, "maxItems": ExpertiseTag.MAX_PER_LIST}
         return {"type": "array", "items": {"type": "string"}}
 
 
@@ -413,13 +413,8 @@ class VisibilityField(serializers.ChoiceField):
 class FieldVisibilitySerializer(serializers.Serializer):
     """Who sees each sensitive field of the member's profile."""
 
-    photo = VisibilityField()
-    employer = VisibilityField()
-    country_of_origin = VisibilityField()
-    years_in_canada = VisibilityField()
-    home_regions = VisibilityField()
-    designations = VisibilityField()
-    links = VisibilityField()
+    def get_fields(self):
+        return {field: VisibilityField() for field in Profile.SENSITIVE_FIELDS}
 
     def get_attribute(self, profile):
         return {field: profile.visibility_of(field) for field in Profile.SENSITIVE_FIELDS}
@@ -431,7 +426,7 @@ class OwnProfileSerializer(ProfileSerializer):
     serializer_field_mapping = InputModelSerializer.serializer_field_mapping
 
     canadian_region = ReferenceField(
-        queryset=CityRegion.objects.filter(country__code="CA"), allow_null=True, required=False
+        queryset=CityRegion.objects.in_canada(), allow_null=True, required=False
     )
     country_of_origin = ReferenceField(
         "code",
@@ -440,9 +435,7 @@ class OwnProfileSerializer(ProfileSerializer):
         allow_null=True,
         required=False,
     )
-    home_regions = ReferenceField(
-        many=True, queryset=CityRegion.objects.exclude(country__code="CA"), required=False
-    )
+    home_regions = ReferenceField(many=True, queryset=Profile.home_region_choices(), required=False)
     sectors = ReferenceField(many=True, queryset=Sector.objects.all(), required=False)
     engagement_types = ReferenceField(
         many=True, queryset=EngagementType.objects.all(), required=False
@@ -457,15 +450,8 @@ class OwnProfileSerializer(ProfileSerializer):
     visibility = FieldVisibilitySerializer(required=False)
 
     class Meta(ProfileSerializer.Meta):
-        fields = [
-            *PROFILE_FIELDS,
-            "listing",
-            "visibility",
-            "offers_expertise",
-            "seeks_help",
-            "represents_facilitator",
-        ]
-        read_only_fields = ["offers_expertise", "seeks_help", "represents_facilitator"]
+        fields = [*PROFILE_FIELDS, "listing", "visibility", *Profile.INTENT_FIELDS]
+        read_only_fields = Profile.INTENT_FIELDS
 
 
 class PhotoUploadSerializer(serializers.Serializer):
@@ -494,20 +480,7 @@ class OrganisationSerializer(InputModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "slug",
-            "name",
-            "kind",
-            "category",
-            "description",
-            "sectors",
-            "city_regions",
-            "size",
-            "founded",
-            "website",
-            "verified",
-            "created_at",
-        ]
+        fields = ["slug", *Organisation.EDITABLE, "verified", "created_at"]
         read_only_fields = ["slug", "verified", "created_at"]
         extra_kwargs = {"category": {"help_text": "Only for facilitators, and fitting their kind."}}
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -60,20 +60,16 @@ def revoke_api_token(*, user: User) -> None:
 
 # --- Profiles -------------------------------------------------------------------------------------
 
-PROFILE_RELATIONS = (
-    "sectors",
-    "home_regions",
-    "engagement_types",
-    "knowledge_stages",
-)
-
 
 @transaction.atomic
 def choose_intents(
     *, profile: Profile, offers_expertise: bool, seeks_help: bool, represents_facilitator: bool
 ) -> Profile:
-    if not (offers_expertise or seeks_help or represents_facilitator):
-        raise ValidationError(_("Choose at least one thing that brings you to KnowBridge."))
+    Profile.validate_intents(
+        offers_expertise=offers_expertise,
+        seeks_help=seeks_help,
+        represents_facilitator=represents_facilitator,
+    )
     profile.offers_expertise = offers_expertise
     profile.seeks_help = seeks_help
     profile.represents_facilitator = represents_facilitator
@@ -91,25 +87,47 @@ def finish_onboarding(*, profile: Profile) -> Profile:
 
 
 @transaction.atomic
-def update_profile(*, profile: Profile, expertise=None, advice_topics=None, **changes) -> Profile:
-    """Apply the changes a member made to their profile; tags are given as lists of names."""
-    unknown = set(changes) - set(Profile.EDITABLE_FIELDS) - set(PROFILE_RELATIONS)
+def update_profile(*, profile: Profile, **changes) -> Profile:
+    """Apply the changes a member made to their profile (``Profile.EDITABLE``); tags
+    (``Profile.TAG_RELATIONS``) are given as lists of names."""
+    unknown = set(changes) - set(Profile.EDITABLE) - set(Profile.TAG_RELATIONS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
+    tags = {
+        relation: names
+        for relation in Profile.TAG_RELATIONS
+        if (names := changes.pop(relation, None)) is not None
+    }
+    _validate_profile_lists(changes, tags)
     for field in Profile.EDITABLE_FIELDS:
         if field in changes:
             setattr(profile, field, changes[field])
     profile.full_clean(exclude=["user", "photo"])
     profile.save()
-    for relation in PROFILE_RELATIONS:
+    for relation in Profile.EDITABLE_RELATIONS:
         if relation in changes:
             getattr(profile, relation).set(changes[relation])
-    if expertise is not None:
-        profile.expertise.set(tags_named(expertise))
-    if advice_topics is not None:
-        profile.advice_topics.set(tags_named(advice_topics))
+    for relation, names in tags.items():
+        getattr(profile, relation).set(tags_named(names))
     indexing.reindex_profiles([profile.pk])
     return profile
+
+
+def _validate_profile_lists(changes: dict, tags: dict[str, list[str]]) -> None:
+    """The rules on a profile's lists, which ``full_clean`` does not see."""
+    errors = {}
+    for relation, names in tags.items():
+        try:
+            ExpertiseTag.validate_names(names)
+        except ValidationError as error:
+            errors[relation] = error.error_list
+    if "home_regions" in changes:
+        try:
+            Profile.validate_home_regions(changes["home_regions"])
+        except ValidationError as error:
+            errors |= error.error_dict
+    if errors:
+        raise ValidationError(errors)
 
 
 def tags_named(names: list[str]) -> list[ExpertiseTag]:
@@ -215,9 +233,68 @@ def set_links(*, profile: Profile, entries: list[tuple[str, str]]) -> None:
     )
 
 
-# --- Organisations --------------------------------------------------------------------------------
+# --- Reference data -------------------------------------------------------------------------------
 
-ORGANISATION_FIELDS = ("name", "kind", "category", "description", "size", "founded", "website")
+
+@transaction.atomic
+def save_reference_item(*, item):
+    """Save a row of reference data (a sector, a city-region, a tag …) as staff edit it; the
+    members and organisations tied to it are then found by what it is now called."""
+    stored = type(item).objects.filter(pk=item.pk).first() if item.pk else None
+    item.full_clean()
+    item.save()
+    if stored is not None and _values(stored) != _values(item):
+        refresh_search_texts(
+            profiles=_tied_to(item, Profile), organisations=_tied_to(item, Organisation)
+        )
+    return item
+
+
+@transaction.atomic
+def delete_reference_item(*, item) -> None:
+    """Delete a row of reference data; what was found by its names no longer is."""
+    profiles = list(_tied_to(item, Profile).values_list("pk", flat=True))
+    organisations = list(_tied_to(item, Organisation).values_list("pk", flat=True))
+    item.delete()
+    refresh_search_texts(
+        profiles=Profile.objects.filter(pk__in=profiles),
+        organisations=Organisation.objects.filter(pk__in=organisations),
+    )
+
+
+def _values(item) -> dict:
+    return {field.attname: getattr(item, field.attname) for field in item._meta.concrete_fields}
+
+
+def _tied_to(item, model):
+    """The rows of ``model`` that point to ``item`` through any field of theirs."""
+    ties = models.Q()
+    for field in model._meta.get_fields():
+        if field.is_relation and not field.auto_created and field.related_model is type(item):
+            ties |= models.Q(**{field.name: item})
+    if not ties:
+        return model.objects.none()
+    return model.objects.filter(pk__in=model.objects.filter(ties).values("pk"))
+
+
+REINDEX_BATCH = 500
+
+
+def refresh_search_texts(*, profiles, organisations) -> None:
+    """Re-index many profiles and organisations (after reference data they name changed), a
+    batch at a time."""
+    for batch in _batches(profiles.values_list("pk", flat=True)):
+        indexing.reindex_profiles(batch)
+    for batch in _batches(organisations.values_list("pk", flat=True)):
+        indexing.reindex_organisations(batch)
+
+
+def _batches(pks) -> list[list]:
+    pks = list(pks)
+    return [pks[start : start + REINDEX_BATCH] for start in range(0, len(pks), REINDEX_BATCH)]
+
+
+# --- Organisations --------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -238,7 +315,7 @@ def create_organisation(*, creator: User, sectors=(), city_regions=(), **fields)
 def update_organisation(
     *, organisation: Organisation, sectors=None, city_regions=None, **fields
 ) -> Organisation:
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    unknown = set(fields) - set(Organisation.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not organisation fields: {sorted(unknown)}")
     kind_before = organisation.kind
@@ -359,16 +436,96 @@ def open_invitation(invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership, actor: User) -> None:
-    """Owners remove members; members may leave; an organisation always keeps an owner."""
+def remove_member(*, membership: Membership, actor: User, reason: str = "") -> None:
+    """Owners and staff remove members, members may leave; an organisation always keeps an
+    owner. Removing someone else is audited."""
     organisation = membership.organisation
-    if actor != membership.user and not access.is_owner(organisation, actor):
+    if actor != membership.user and not _manages(organisation, actor):
         raise PermissionDenied(_("Only owners can remove members."))
-    owners = organisation.memberships.select_for_update().filter(role=Membership.Role.OWNER)
-    if membership.role == Membership.Role.OWNER and owners.count() == 1:
-        raise ValidationError(_("An organisation needs at least one owner."))
+    _keep_an_owner(membership)
     membership.delete()
     indexing.reindex_profiles([membership.user_id])
+    if actor != membership.user:
+        audit.record(
+            actor=actor,
+            action="membership.removed",
+            target=organisation,
+            reason=reason,
+            member=membership.user_id,
+            role=membership.role,
+        )
+
+
+@transaction.atomic
+def set_member_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Owners and staff make members owners and owners members; an organisation always keeps an
+    owner."""
+    organisation = membership.organisation
+    if not _manages(organisation, actor):
+        raise PermissionDenied(_("Only owners can change roles."))
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if membership.role == role:
+        return membership
+    if role != Membership.Role.OWNER:
+        _keep_an_owner(membership)
+    before, membership.role = membership.role, role
+    membership.save(update_fields=["role"])
+    audit.record(
+        actor=actor,
+        action="membership.role_changed",
+        target=organisation,
+        member=membership.user_id,
+        role=[before, role],
+    )
+    return membership
+
+
+def _manages(organisation: Organisation, user: User) -> bool:
+    return user.is_staff or access.is_owner(organisation, user)
+
+
+def _keep_an_owner(membership: Membership) -> None:
+    """Refuse to let ``membership`` stop being an owner when it is the organisation's last one;
+    the owners stay locked until the transaction ends, so that two owners cannot both leave."""
+    owners = membership.organisation.memberships.select_for_update().filter(
+        role=Membership.Role.OWNER
+    )
+    if membership.role == Membership.Role.OWNER and owners.count() == 1:
+        raise ValidationError(_("An organisation needs at least one owner."))
+
+
+@transaction.atomic
+def delete_organisation(*, organisation: Organisation, actor: User, reason: str) -> None:
+    """Staff remove an organisation, with its memberships and invitations, saying why."""
+    _require_staff(actor)
+    _require_reason(reason)
+    _delete_organisation(organisation, actor=actor, reason=reason)
+
+
+def _delete_organisation(organisation: Organisation, *, actor: User, reason: str = "", **details):
+    audit.record(
+        actor=actor,
+        action="organisation.deleted",
+        target=organisation,
+        reason=reason,
+        name=organisation.name,
+        slug=organisation.slug,
+        **details,
+    )
+    organisation.delete()
+
+
+@transaction.atomic
+def update_organisation_as_staff(*, organisation: Organisation, actor: User, **changes):
+    """Staff correct an organisation for its owners; the fields they changed are audited."""
+    _require_staff(actor)
+    update_organisation(organisation=organisation, **changes)
+    if changes:
+        audit.record(
+            actor=actor, action="organisation.changed", target=organisation, fields=sorted(changes)
+        )
+    return organisation
 
 
 # --- Leaving --------------------------------------------------------------------------------------
@@ -377,11 +534,16 @@ DELETED_DOMAIN = "deleted.invalid"
 
 
 @transaction.atomic
-def delete_account(*, user: User) -> None:
+def delete_account(*, user: User, actor: User | None = None, reason: str = "") -> None:
     """Remove everything personal; the account row stays, anonymous, so that what the member
-    wrote stays attributed to "a deleted member"."""
+    wrote stays attributed to "a deleted member". ``actor`` is the staff member deleting someone
+    else's account, who says why; every step is audited."""
+    actor = actor or user
+    if actor != user:
+        _require_standing_over(actor, user)
+        _require_reason(reason)
     for membership in user.memberships.select_related("organisation"):
-        _hand_over(membership)
+        _hand_over(membership, actor=actor)
     profiles = Profile.objects.filter(pk=user.pk)
     _delete_photo_file_on_commit(profiles.values_list("photo", flat=True).first())
     profiles.delete()
@@ -389,20 +551,128 @@ def delete_account(*, user: User) -> None:
     user.authenticator_set.all().delete()
     Token.objects.filter(user=user).delete()
     user.groups.clear()
+    user.user_permissions.clear()
     user.email = f"member-{user.pk}@{DELETED_DOMAIN}"
     user.display_name = ""
     user.language = settings.LANGUAGE_CODE
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
+    audit.record(actor=actor, action="account.deleted", target=user, reason=reason)
 
 
-def _hand_over(membership: Membership) -> None:
-    """Leave an organisation; the longest-standing member takes over as owner if none is left."""
-    organisation = membership.organisation
+def _hand_over(membership: Membership, *, actor: User) -> None:
+    """Leave an organisation; the longest-standing member takes over as owner if none is left,
+    and an organisation nobody is left in goes."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     membership.delete()
-    remaining = organisation.memberships.order_by("joined_at")
-    if not remaining.exists():
-        organisation.delete()
+    remaining = organisation.memberships.order_by("joined_at", "pk")
+    successor = remaining.first()
+    if successor is None:
+        _delete_organisation(organisation, actor=actor, last_member=membership.user_id)
     elif not remaining.filter(role=Membership.Role.OWNER).exists():
-        remaining.filter(pk=remaining.first().pk).update(role=Membership.Role.OWNER)
+        successor.role = Membership.Role.OWNER
+        successor.save(update_fields=["role"])
+        audit.record(
+            actor=actor,
+            action="organisation.handed_over",
+            target=organisation,
+            former_owner=membership.user_id,
+            new_owner=successor.user_id,
+        )
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+STAFF_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def set_staff_roles(
+    *, user: User, actor: User, groups=None, user_permissions=None, **flags: bool
+) -> User:
+    """Change someone's standing: active, staff, superuser, groups and single permissions (None
+    leaves a list as it is). Only superusers make superusers or hand out single permissions; what
+    changed is audited, as ``{what: [before, after]}``."""
+    unknown = set(flags) - set(STAFF_FLAGS)
+    if unknown:
+        raise TypeError(f"not staff flags: {sorted(unknown)}")
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    _require_standing_over(actor, stored)
+    before = _standing(stored)
+    for flag, value in flags.items():
+        setattr(user, flag, value)
+    user.save(update_fields=[*flags])
+    if groups is not None:
+        user.groups.set(groups)
+    if user_permissions is not None:
+        user.user_permissions.set(user_permissions)
+    after = _standing(user)
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if {"is_superuser", "user_permissions"} & set(changed) and not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers can change this."))
+    if changed:
+        audit.record(actor=actor, action="account.roles_changed", target=user, **changed)
+    return user
+
+
+@transaction.atomic
+def record_password_set(*, user: User, actor: User) -> None:
+    """Staff set someone's password (Django's admin page does the setting)."""
+    _require_standing_over(actor, user)
+    audit.record(
+        actor=actor,
+        action="account.password_set",
+        target=user,
+        usable=user.has_usable_password(),
+    )
+
+
+@transaction.atomic
+def set_group_permissions(*, group, permissions, actor: User):
+    """What the members of a staff group may do; only superusers change it, audited."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers can change this."))
+    before = _permission_names(group.permissions)
+    group.permissions.set(permissions)
+    after = _permission_names(group.permissions)
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="group.permissions_changed",
+            target=group,
+            permissions=[before, after],
+        )
+    return group
+
+
+def _permission_names(permissions) -> list[str]:
+    return sorted(
+        f"{app}.{codename}"
+        for app, codename in permissions.values_list("content_type__app_label", "codename")
+    )
+
+
+def _standing(user: User) -> dict:
+    return {
+        **{flag: getattr(user, flag) for flag in STAFF_FLAGS},
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": _permission_names(user.user_permissions),
+    }
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only staff can do this."))
+
+
+def _require_standing_over(actor: User, user: User) -> None:
+    """Staff act on members' accounts; a superuser's account only a superuser may touch."""
+    _require_staff(actor)
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only superusers can change this."))
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why: it is kept in the audit log.")})

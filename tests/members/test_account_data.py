@@ -5,9 +5,10 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from core.models import AuditEvent
 from members import services
 from members.models import Membership, Organisation, Profile, User
-from tests.members.factories import PASSWORD, MembershipFactory, SectorFactory
+from tests.members.factories import PASSWORD, MembershipFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,44 @@ def test_an_organisation_with_nobody_left_goes_with_its_only_member(member):
     services.delete_account(user=member)
     assert not Organisation.objects.exists()
     assert User.objects.filter(pk=member.pk).exists()
+
+
+def events(action):
+    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+def test_deleting_one_s_account_is_audited_with_each_organisation_it_hands_over(client, member):
+    handed = services.create_organisation(creator=member, name="Maple", kind="sme")
+    first = MembershipFactory(organisation=handed)
+    MembershipFactory(organisation=handed)
+    kept = services.create_organisation(creator=UserFactory(), name="Keeps its owner", kind="sme")
+    MembershipFactory(organisation=kept, user=member)
+    solo = services.create_organisation(creator=member, name="Solo", kind="sme")
+    client.force_login(member)
+    client.post(reverse("members:account_delete"), {"password": PASSWORD})
+
+    [deleted_account] = events("account.deleted")
+    assert (deleted_account.actor, deleted_account.target) == (member, member)
+    assert deleted_account.reason == ""
+    [handed_over] = events("organisation.handed_over")
+    assert (handed_over.actor, handed_over.target) == (member, handed)
+    assert handed_over.details == {"former_owner": member.pk, "new_owner": first.user_id}
+    [deleted_organisation] = events("organisation.deleted")
+    assert (deleted_organisation.actor, deleted_organisation.target_id) == (member, str(solo.pk))
+    assert deleted_organisation.details == {
+        "name": "Solo",
+        "slug": solo.slug,
+        "last_member": member.pk,
+    }
+    assert AuditEvent.objects.count() == 3  # leaving an organisation that keeps its owner: none
+
+
+def test_the_audit_log_keeps_no_personal_data_of_a_deleted_member(member):
+    member.display_name = "Zhou Xiaoming"
+    member.save()
+    services.create_organisation(creator=member, name="Solo", kind="sme")
+    services.delete_account(user=member)
+    for event in AuditEvent.objects.all():
+        text = f"{event.reason} {event.details}"
+        assert "Zhou" not in text
+        assert "@example.org" not in text

@@ -1,12 +1,14 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from rest_framework.test import APIClient
 
-from members import selectors, services
-from members.models import Profile
+from members import forms, selectors, serializers, services
+from members.models import CityRegion, Profile
 from tests.members.factories import PASSWORD, CityRegionFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,15 @@ def test_onboarding_needs_at_least_one_intent_and_says_so(client, member):
     client.force_login(member)
     response = client.post(reverse("members:onboarding"), {})
     assert response.status_code == 200
-    assert "Choose at least one thing" in response.content.decode()
+    assert "Choose at least one thing that brings you to KnowBridge." in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        services.choose_intents(
+            profile=member.profile,
+            offers_expertise=False,
+            seeks_help=False,
+            represents_facilitator=False,
+        )
+    assert refused.value.messages == ["Choose at least one thing that brings you to KnowBridge."]
 
 
 def test_sme_members_are_sent_to_create_their_organisation(client, member):
@@ -155,3 +165,81 @@ def test_logging_in_counts_as_recent_activity(client, member):
     Profile.objects.filter(pk=member.pk).update(last_active_at="2020-01-01T00:00:00Z")
     client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     assert Profile.objects.get(pk=member.pk).last_active_at.year > 2020
+
+
+# --- One rule, every door (page, API, service) ----------------------------------------------------
+
+TOO_MANY_TAGS = [f"tag {number}" for number in range(21)]
+TOO_LONG_TAG = ["x" * 61]
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (TOO_MANY_TAGS, "Twenty tags at most."),
+        (TOO_LONG_TAG, "Each tag can be 60 characters long at most."),
+    ],
+    ids=["21-tags", "61-characters"],
+)
+def test_the_tag_cap_says_the_same_on_the_page_in_the_api_and_in_the_service(
+    client, member, tags, message
+):
+    client.force_login(member)
+    page = client.post(
+        reverse("members:profile_edit"), {"listing": "members", "expertise": ", ".join(tags)}
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["expertise"] == [message]
+
+    api = APIClient()
+    api.force_authenticate(member)
+    response = api.patch("/api/v1/profile/", {"advice_topics": tags}, format="json")
+    assert response.status_code == 400
+    assert [error["detail"] for error in response.json()["errors"]] == [message]
+
+    with pytest.raises(ValidationError) as refused:
+        services.update_profile(profile=member.profile, expertise=tags)
+    assert refused.value.message_dict == {"expertise": [message]}
+    assert not member.profile.expertise.exists()
+
+
+def test_twenty_tags_are_fine_everywhere(client, member):
+    tags = [f"tag {number}" for number in range(20)]
+    client.force_login(member)
+    page = client.post(
+        reverse("members:profile_edit"), {"listing": "members", "expertise": ", ".join(tags)}
+    )
+    assert page.status_code == 302
+    assert member.profile.expertise.count() == 20
+
+
+def test_home_regions_are_outside_canada_whichever_way_they_come(client, member):
+    toronto = CityRegion.objects.get(slug="toronto")
+    shenzhen = CityRegion.objects.get(slug="shenzhen")
+    with pytest.raises(ValidationError) as refused:
+        services.update_profile(profile=member.profile, home_regions=[shenzhen, toronto])
+    assert refused.value.message_dict == {
+        "home_regions": ["Ties are to city-regions outside Canada."]
+    }
+    assert not member.profile.home_regions.exists()
+
+    client.force_login(member)
+    page = client.post(
+        reverse("members:profile_edit"), {"listing": "members", "home_regions": [toronto.pk]}
+    )
+    assert "home_regions" in page.context["form"].errors
+    assert "Toronto" not in str(page.context["form"]["home_regions"])
+    assert "Shenzhen" in str(page.context["form"]["home_regions"])
+
+    services.update_profile(profile=member.profile, home_regions=[shenzhen])
+    assert list(member.profile.home_regions.all()) == [shenzhen]
+
+
+def test_the_page_and_the_api_let_members_change_the_same_profile_fields():
+    page = set(forms.ProfileForm.base_fields)
+    api = {
+        name
+        for name, field in serializers.OwnProfileSerializer().fields.items()
+        if not field.read_only and name != "visibility"
+    }
+    assert page == api == {*Profile.EDITABLE, *Profile.TAG_RELATIONS}
