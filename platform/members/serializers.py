@@ -315,7 +315,7 @@ class MemberPageSerializer(serializers.Serializer):
     results = MemberCardSerializer(many=True)
     count = serializers.IntegerField(help_text="How many results there are in all.")
     approximate = serializers.BooleanField(
-        help_text="Whether `count` and `facets` are estimates: past 2,000 matches they are "
+        help_text="Whether `count` and `facets` are estimates: past 1,000 matches they are "
         "counted from a sample, and results come most recently active first."
     )
     next = serializers.URLField(
@@ -499,8 +499,7 @@ class OrganisationPageSerializer(serializers.Serializer):
     results = OrganisationCardSerializer(many=True)
     count = serializers.IntegerField(help_text="How many results there are in all.")
     approximate = serializers.BooleanField(
-        help_text="Whether `count` and `facets` are estimates: past 2,000 matches they are "
-        "counted from a sample, and results come most recently active first."
+        help_text="Always false: organisations are few enough to count one by one."
     )
     next = serializers.URLField(
         allow_null=True, help_text="The next page with the same filters; null on the last one."

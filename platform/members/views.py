@@ -538,7 +538,7 @@ class Suggestion:
 
     label: str
     query: str
-    results: str  # "12 results", or "more than 2,000 results" past what is counted
+    results: str  # "12 results", or "more than 1,000 results" past what is counted
 
 
 def results_text(count: int) -> str:
