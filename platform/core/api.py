@@ -34,16 +34,15 @@ def read_query(serializer_class, params) -> dict:
 
 
 @contextmanager
-def service_errors(*, code: str | None = None, field: str | None = None):
-    """Turn a service's ValidationError into a 400 naming the field (``attr``) it concerns, or
-    ``field`` when the service does not name one."""
+def service_errors(*, code: str | None = None):
+    """Turn a service's ValidationError into a 400 naming the field (``attr``) it concerns."""
     try:
         yield
     except DjangoValidationError as error:
         detail = as_serializer_error(error)
         raise ValidationError(
             {
-                _field_name(name, field): [
+                _field_name(name): [
                     ErrorDetail(str(message), code=code or message.code) for message in messages
                 ]
                 for name, messages in detail.items()
@@ -51,10 +50,8 @@ def service_errors(*, code: str | None = None, field: str | None = None):
         ) from error
 
 
-def _field_name(name: str, default: str | None) -> str:
-    if name in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY):
-        return default or api_settings.NON_FIELD_ERRORS_KEY
-    return name
+def _field_name(name: str) -> str:
+    return api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name
 
 
 MAX_ID = 2**63 - 1

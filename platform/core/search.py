@@ -11,11 +11,12 @@ that filters on many-to-many facts are one index lookup rather than a join per f
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from functools import reduce
 from operator import or_
 
 import rjieba
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Expression, FloatField, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Concat
@@ -180,6 +181,24 @@ def with_tokens(queryset, groups, *, field: str = "tokens"):
     for group in groups:
         condition &= reduce(or_, (Q(Contains(padded, f" {token} ")) for token in group))
     return queryset.filter(condition)
+
+
+@contextmanager
+def read_in_index_order(using: str = "default"):
+    """For a query asking the first few rows of a large match in an order a b-tree index keeps
+    (most recently active first): on PostgreSQL, walk that index and test each row, rather than
+    gather every match through the GIN indexes and sort them. The planner cannot tell how many
+    rows a full-text match holds, so it is told; elsewhere nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        yield
+        # Within an outer transaction SET LOCAL would outlive this block (a failure rolls the
+        # setting back with the savepoint).
+        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
 
 
 def rank(queryset, query: str):

@@ -174,7 +174,11 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
     rows = rows.select_related("user", "canadian_region").prefetch_related(
         "sectors", Prefetch("expertise", ExpertiseTag.objects.order_by("name"))
     )
-    page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
+    if counts.approximate:  # many matches, most recently active first
+        with search.read_in_index_order(rows.db):
+            page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
+    else:
+        page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
     for profile in page.items:
         profile.show_photo = access.shows_photo(viewer, profile)
     return Results(page=page, counts=counts)

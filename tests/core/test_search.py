@@ -6,7 +6,7 @@ from django.db.migrations.state import ProjectState
 from django.db.migrations.writer import OperationWriter
 from django.test.utils import isolate_apps
 
-from core.search import AddSearchVector, rank, search, segment
+from core.search import AddSearchVector, rank, read_in_index_order, search, segment
 
 POSTGRESQL = connection.vendor == "postgresql"
 TABLE = "core_searchtest_document"
@@ -249,3 +249,19 @@ def test_operation_leaves_the_model_state_alone_and_serialises():
     assert "core.search.AddSearchVector(" in source
     assert "source_column='body_search'" in source
     assert "import core.search" in imports
+
+
+@pytest.mark.django_db
+def test_reading_in_index_order_turns_bitmap_scans_off_for_its_queries_only():
+    def bitmap_scans() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            return cursor.fetchone()[0]
+
+    if not POSTGRESQL:
+        with read_in_index_order():
+            pass  # nothing to tell the other databases
+        return
+    with read_in_index_order():
+        assert bitmap_scans() == "off"
+    assert bitmap_scans() == "on"
