@@ -10,12 +10,15 @@ main thread from the first browser test to the end of the session, and Django's 
 while a loop is running unless DJANGO_ALLOW_ASYNC_UNSAFE is set, which it is for these tests only.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Frame, Page
+
+from tests.members.factories import PASSWORD
 
 HERE = Path(__file__).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -117,6 +120,15 @@ class Journey:
     def goto(self, path: str) -> Page:
         self.page.goto(self.url(path))
         return self.page
+
+    def log_in(self, email: str, password: str = PASSWORD) -> Page:
+        """Through the log-in page, checked as a step, as a member would."""
+        page = self.goto("/accounts/login/")
+        page.get_by_label(re.compile(r"^Email:?$")).fill(email)
+        page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+        self.step("login")
+        page.get_by_role("button", name="Sign In").click()
+        return page
 
     def step(self, name: str, *, third_party: tuple[str, ...] = ()) -> None:
         """Screenshot the current page and fail on any WCAG 2.1 A/AA violation axe finds.

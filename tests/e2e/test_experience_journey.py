@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from members import services
 from members.models import Sector
-from tests.members.factories import PASSWORD, UserFactory
+from tests.members.factories import UserFactory
 
 SAVED = "Your experience was saved."
 
@@ -34,15 +34,6 @@ def expert_without_corridors():
     return user
 
 
-def log_in(journey, user) -> Page:
-    page = journey.goto("/accounts/login/")
-    field(page, "Email").fill(user.email)
-    field(page, "Password").fill(PASSWORD)
-    journey.step("login")
-    page.get_by_role("button", name="Sign In").click()
-    return page
-
-
 def add_row(page: Page, section: str, index: int):
     """Press the section's "Add a row" and return the new row, checking it came without a reload."""
     page.evaluate("window.sameDocument = true")
@@ -61,7 +52,7 @@ def fill_corridor(row, china: str, canada: str, sector: str):
 
 
 def test_expert_adds_several_rows_in_one_save_then_deletes_one(journey):
-    page = log_in(journey, expert_without_corridors())
+    page = journey.log_in(expert_without_corridors().email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Lin Yue")
     journey.step("dashboard")
 
@@ -109,7 +100,7 @@ def test_expert_adds_several_rows_in_one_save_then_deletes_one(journey):
 
 
 def test_a_bad_row_keeps_everything_typed_and_says_what_is_wrong(journey):
-    page = log_in(journey, expert_without_corridors())
+    page = journey.log_in(expert_without_corridors().email)
     journey.step("dashboard")
     page.get_by_role("link", name="Experience and languages").click()
     corridor = page.locator("#corridors-0")

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from members import services
 from tests.core import image_files
-from tests.members.factories import PASSWORD, listed_member
+from tests.members.factories import listed_member
 
 SERVED_PHOTO = re.compile(r"^/members/photos/[-\w]{32}\.jpg$")
 
@@ -16,15 +16,6 @@ SERVED_PHOTO = re.compile(r"^/members/photos/[-\w]{32}\.jpg$")
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def log_in(journey, email: str) -> Page:
-    page = journey.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    journey.step("login")
-    page.get_by_role("button", name="Sign In").click()
-    return page
 
 
 def upload(page: Page, name: str, data: bytes) -> None:
@@ -42,7 +33,7 @@ def shown_width(image) -> int:
 def test_member_uploads_a_photo_and_hostile_files_are_refused(journey, browser):
     profile = listed_member("Wang Fang", headline="Trade finance adviser")
     services.set_field_visibility(profile=profile, visibility={"photo": "public"})
-    page = log_in(journey, profile.user.email)
+    page = journey.log_in(profile.user.email)
     journey.step("dashboard")
 
     journey.goto("/members/profile/photo/")

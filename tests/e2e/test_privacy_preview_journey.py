@@ -3,22 +3,13 @@ visitor sees it, and the preview matches what a real visitor gets."""
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from members import services
 from members.models import Country, Profile, Sector
-from tests.members.factories import PASSWORD, listed_member
+from tests.members.factories import listed_member
 
 EMPLOYER = "Maple Harbour Trading"
-
-
-def log_in(journey, email: str) -> Page:
-    page = journey.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    journey.step("login")
-    page.get_by_role("button", name="Sign In").click()
-    return page
 
 
 def test_member_previews_their_profile_as_a_member_and_as_a_visitor(journey, browser):
@@ -30,7 +21,7 @@ def test_member_previews_their_profile_as_a_member_and_as_a_visitor(journey, bro
         country_of_origin=Country.objects.get(code="CN"),
         sectors=[Sector.objects.get(slug="ict-software")],
     )
-    page = log_in(journey, profile.user.email)
+    page = journey.log_in(profile.user.email)
     journey.step("dashboard")
 
     journey.goto("/members/profile/privacy/")
