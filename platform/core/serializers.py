@@ -151,11 +151,14 @@ class CountryCode(Text):
 
 
 def key_filter(pattern: str = SLUG, **kwargs) -> Text:
-    """A filter on reference data by key; empty means no filter, as on the pages."""
+    """A filter on reference data by key; empty means no filter, as on the pages. Not trimmed:
+    Python counts control characters such as U+001D as white space, and a key made of them must
+    be refused as the schema's pattern says, not read as no filter at all."""
     field_class = CountryCode if pattern == COUNTRY_CODE else Text
     return field_class(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         max_length=SLUG_MAX_LENGTH,
         validators=[RegexValidator(pattern, code="invalid")],
         **kwargs,

@@ -185,7 +185,10 @@ def test_a_private_country_of_origin_is_neither_found_nor_counted(api):
         ({"organisation_kind": "club"}, "organisation_kind"),
         ({"sector": ["finance-banking", "no good"]}, "sector"),
         ({"region": "../toronto"}, "region"),
+        ({"region": "\x1d"}, "region"),  # Python's strip() would call it white space
+        ({"sector": [" toronto "]}, "sector"),
         ({"country": "CAN"}, "country"),
+        ({"country": "\x1c"}, "country"),
         ({"q": "x" * 201}, "q"),
         ({"q": "nul\x00"}, "q"),
     ],
