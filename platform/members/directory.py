@@ -17,6 +17,7 @@ import hashlib
 import math
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -174,10 +175,9 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
     rows = rows.select_related("user", "canadian_region").prefetch_related(
         "sectors", Prefetch("expertise", ExpertiseTag.objects.order_by("name"))
     )
-    if counts.approximate:  # many matches, most recently active first
-        with search.read_in_index_order(rows.db):
-            page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
-    else:
+    # Many matches come most recently active first: read them in that index's order.
+    reading = search.read_in_index_order(rows.db) if counts.approximate else nullcontext()
+    with reading:
         page = paginate(rows, order=order, cursor=cursor, size=PAGE_SIZE, scope=filters)
     for profile in page.items:
         profile.show_photo = access.shows_photo(viewer, profile)

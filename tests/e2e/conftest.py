@@ -10,7 +10,6 @@ main thread from the first browser test to the end of the session, and Django's 
 while a loop is running unless DJANGO_ALLOW_ASYNC_UNSAFE is set, which it is for these tests only.
 """
 
-import re
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -18,6 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Frame, Page
 
+from tests.e2e.locators import field
 from tests.members.factories import PASSWORD
 
 HERE = Path(__file__).parent
@@ -124,8 +124,8 @@ class Journey:
     def log_in(self, email: str, password: str = PASSWORD) -> Page:
         """Through the log-in page, checked as a step, as a member would."""
         page = self.goto("/accounts/login/")
-        page.get_by_label(re.compile(r"^Email:?$")).fill(email)
-        page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+        field(page, "Email").fill(email)
+        field(page, "Password").fill(password)
         self.step("login")
         page.get_by_role("button", name="Sign In").click()
         return page

@@ -8,13 +8,10 @@ from playwright.sync_api import Page, expect
 
 from members import services
 from members.models import Sector
+from tests.e2e.locators import field
 from tests.members.factories import UserFactory
 
 SAVED = "Your experience was saved."
-
-
-def field(scope, label: str):
-    return scope.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
 def expert_without_corridors():

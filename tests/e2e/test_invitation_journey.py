@@ -9,20 +9,13 @@ from playwright.sync_api import Page, expect
 
 from members import services
 from members.models import Organisation
+from tests.e2e.locators import field, heading
 from tests.members.factories import PASSWORD, UserFactory
 
 ORGANISATION = "Maple Harbour Trading"
 COLLEAGUE = "chen.colleague@example.com"
 COLLEAGUE_PASSWORD = "harbour-lights-2026!"
 INVITATION_LINK = re.compile(r"https?://\S+(/members/invitations/[^/\s]+/)")
-
-
-def field(page: Page, label: str):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def owner_with_organisation():

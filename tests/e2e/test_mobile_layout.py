@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from members import services
 from members.models import Organisation, Sector
+from tests.e2e.locators import field
 from tests.members.factories import PASSWORD, UserFactory, listed_member
 
 WIDTH, HEIGHT = 390, 844
@@ -31,10 +32,6 @@ CUT_OFF = """() => [...document.querySelectorAll("body *:not(.skip-link)")]
     + ` (${Math.round(element.getBoundingClientRect().left)} to `
     + `${Math.round(element.getBoundingClientRect().right)} px)`)
   .slice(0, 12)"""
-
-
-def field(page: Page, label: str):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
 def check(journey, name: str, **step) -> None:

@@ -5,18 +5,12 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.locators import field, heading
+
 DISPLAY_NAME = "Zhao Min"
 EMAIL = "zhao.min@example.com"
 PASSWORD = "harbour-lights-2026!"
 LINK = re.compile(r"https?://\S+/accounts/confirm-email/[^/\s]+/")
-
-
-def field(page: Page, label: str):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def sign_up_and_confirm(journey, mailoutbox) -> Page:

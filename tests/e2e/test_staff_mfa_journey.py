@@ -11,15 +11,12 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib.auth.models import Group
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.locators import heading
 from tests.members.factories import PASSWORD, UserFactory
 
 
 def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def log_in(page: Page, email: str) -> None:

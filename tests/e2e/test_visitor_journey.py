@@ -5,7 +5,9 @@ import re
 from urllib.parse import urlsplit
 
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from tests.e2e.locators import field, heading
 
 DISPLAY_NAME = "Mei Chen"
 EMAIL = "mei.chen@example.com"
@@ -17,15 +19,6 @@ def in_chinese(message: str) -> str:
     """What the site shows for ``message`` in Simplified Chinese (English where untranslated)."""
     with translation.override("zh-hans"):
         return translation.gettext(message)
-
-
-def field(page: Page, label: str):
-    """The form field labelled ``label``, with or without Django's label suffix."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def test_visitor_signs_up_confirms_in_one_click_reads_chinese_and_logs_out(journey, mailoutbox):
