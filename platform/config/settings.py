@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_watchfiles",  # runserver reloads on inotify events instead of polling every file
     "core",
     "members",
+    "notifications",
+    "conversations",
+    "forums",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,9 @@ admin.site.site_header = "KnowBridge"
 
 api_v1 = [
     path("", include("members.api_urls")),
+    path("", include("notifications.api_urls")),
+    path("", include("conversations.api_urls")),
+    path("", include("forums.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +35,9 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("organisations/", include("members.organisation_urls")),
     path("directory/", include("members.directory_urls")),
+    path("notifications/", include("notifications.urls")),
+    path("messages/", include("conversations.urls")),
+    path("forums/", include("forums.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import TranslatedName
 from core.validators import visible_text
+from members.trust import TrustLevel
 
 CANADA = "CA"  # ISO code of the country the network's members live in
 
@@ -63,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Language of the emails KnowBridge sends you."),
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
+    trust_level = models.PositiveSmallIntegerField(
+        _("trust level"), choices=TrustLevel.choices, default=TrustLevel.NEW
+    )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

@@ -31,6 +31,7 @@ from members.models import (
     User,
     Visibility,
 )
+from members.trust import TrustLevel
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -676,3 +677,23 @@ def _require_standing_over(actor: User, user: User) -> None:
 def _require_reason(reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why: it is kept in the audit log.")})
+
+
+@transaction.atomic
+def set_trust_level(*, user: User, level: int, actor: User | None, reason: str = "") -> User:
+    """Set a member's trust level. Staff doing it is audited; the forums' promotions
+    (actor None) are not someone's decision."""
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied(_("Only staff can set a trust level."))
+    before = user.trust_level
+    user.trust_level = TrustLevel(level)
+    user.save(update_fields=["trust_level"])
+    if actor is not None and before != user.trust_level:
+        audit.record(
+            actor=actor,
+            action="account.trust_level_set",
+            target=user,
+            reason=reason,
+            trust_level=[before, int(user.trust_level)],
+        )
+    return user
