@@ -8,12 +8,13 @@ says what to do.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 DAY = timedelta(days=1)
 
@@ -26,10 +27,31 @@ class TrustLevel(models.IntegerChoices):
     LEADER = 4, _("Leader")
 
 
-class Action(models.TextChoices):
-    THREAD = "thread", _("thread")
-    REPLY = "reply", _("reply")
-    MESSAGE = "message", _("private message")
+class Action(StrEnum):
+    THREAD = "thread"
+    REPLY = "reply"
+    MESSAGE = "message"
+
+
+DAILY_LIMIT = {
+    Action.THREAD: ngettext_lazy(
+        "You can start %(count)d thread a day and have reached that.",
+        "You can start %(count)d threads a day and have reached that.",
+        "count",
+    ),
+    Action.REPLY: ngettext_lazy(
+        "You can post %(count)d reply a day and have reached that.",
+        "You can post %(count)d replies a day and have reached that.",
+        "count",
+    ),
+    Action.MESSAGE: ngettext_lazy(
+        "You can send %(count)d private message a day and have reached that.",
+        "You can send %(count)d private messages a day and have reached that.",
+        "count",
+    ),
+}
+LIMIT_RISES = _("Your limit rises as you read and others find your posts helpful.")
+COME_BACK = _("Please come back tomorrow.")
 
 
 @dataclass(frozen=True)
@@ -87,23 +109,9 @@ def check_pace(user, action: str, *, posted_today: int, last_posted_at: datetime
     limits = limits_for(user)
     allowed = limits.per_day[action]
     if posted_today >= allowed:
+        advice = LIMIT_RISES if user.trust_level == TrustLevel.NEW else COME_BACK
         raise ValidationError(
-            ngettext(
-                "New members can post %(count)d %(what)s a day; you have reached it. "
-                "Your limit rises as you read and others find your posts helpful.",
-                "New members can post %(count)d %(what)s a day; you have reached them. "
-                "Your limit rises as you read and others find your posts helpful.",
-                allowed,
-            )
-            % {"count": allowed, "what": Action(action).label}
-            if user.trust_level == TrustLevel.NEW
-            else ngettext(
-                "You can post %(count)d %(what)s a day; please come back tomorrow.",
-                "You can post %(count)d %(what)s a day; please come back tomorrow.",
-                allowed,
-            )
-            % {"count": allowed, "what": Action(action).label},
-            code="daily_limit",
+            f"{DAILY_LIMIT[action] % {'count': allowed}} {advice}", code="daily_limit"
         )
     if last_posted_at is not None:
         wait = last_posted_at + limits.pause - timezone.now()
