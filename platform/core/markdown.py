@@ -254,10 +254,9 @@ def _link_mentions(children: list[Token], people: Mapping[str, tuple[str, str]])
             continue
         start = 0
         for match in MENTION.finditer(token.content):
-            person = people.get(match.group(1))
-            if person is None:
+            name, url = people.get(match.group(1)) or ("", "")
+            if not _is_post_link(url):
                 continue
-            name, url = person
             out.append(_text(token.content[start : match.start()]))
             out.append(Token("link_open", "a", 1, attrs={"href": url, "class": "mention"}))
             out.append(_text(f"@{name}"))
@@ -267,7 +266,10 @@ def _link_mentions(children: list[Token], people: Mapping[str, tuple[str, str]])
     return [token for token in out if token.type != "text" or token.content]
 
 
-BLOCK_ENDS = {"paragraph_close", "heading_close", "fence", "code_block", "hr", "table_close"}
+BLOCK_ENDS = {
+    *("paragraph_close", "heading_close", "fence", "code_block", "hr", "table_close"),
+    *("bullet_list_close", "ordered_list_close"),
+}
 LINE_ENDS = {"tr_close"}
 CELL_ENDS = {"th_close", "td_close"}
 
