@@ -33,6 +33,8 @@ LANGUAGE_CLASS = re.compile(r"language-[a-z0-9][a-z0-9+#_-]{0,31}")
 # One leading "/" and then only URL characters: no "//host", no "/\host" (browsers read a
 # backslash as a slash), no tab or newline (browsers drop them, so "/\t/host" is "//host").
 SAME_SITE_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%?#]*")
+# Nor their percent-encoded forms, which some servers and proxies decode before routing.
+ENCODED_TRICKS = re.compile(r"%(?:[01][0-9a-f]|7f|5c)", re.IGNORECASE)
 
 # Bidirectional embeddings, overrides and isolates can reverse the text around them (a link that
 # reads "gpj.exe" as "exe.jpg", or a snippet that spills into the page); letters carry their own
@@ -59,7 +61,7 @@ def _is_allowed_link(url: str) -> bool:
 
 def is_same_site_path(url: str) -> bool:
     """A path on this site ("/forums/t/1/"), never another host however the URL is spelt."""
-    return bool(SAME_SITE_PATH.fullmatch(url)) and "%5c" not in url.lower()
+    return bool(SAME_SITE_PATH.fullmatch(url)) and not ENCODED_TRICKS.search(url)
 
 
 def _is_post_link(url: str) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import SafeString
 
-from core.markdown import Rendered, render_markdown, render_post
+from core.markdown import Rendered, is_same_site_path, render_markdown, render_post
 from tests.core.hostile_markdown import CORPUS, hostile_people
 
 REL = 'rel="nofollow noopener ugc"'
@@ -381,3 +381,21 @@ def test_the_rendered_post_is_frozen():
     rendered = render_post("x")
     with pytest.raises(FrozenInstanceError):
         rendered.html = "<script>"
+
+
+@pytest.mark.parametrize("url", ["/a.png", "/media/x/y.png?v=1#top", "/a%20b.png", "/"])
+def test_same_site_paths(url):
+    assert is_same_site_path(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        *("//evil.example/x.png", "/\\evil.example", "\\\\evil.example", "/%5Cevil.example"),
+        *("/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "/a b.png", "/%00"),
+        *("https://example.org/a.png", "a.png", "./a.png", "", "javascript:alert(1)"),
+        *("/a.png\u202e", "/ａ.png"),
+    ],
+)
+def test_other_hosts_and_tricks_are_not_same_site_paths(url):
+    assert not is_same_site_path(url)
