@@ -325,7 +325,8 @@ SPECTACULAR_SETTINGS = {
             "ErrorCode429Enum",
             "ErrorCode500Enum",
         )
-    },
+    }
+    | {"DeliveryEnum": "notifications.registry.Delivery.choices"},  # one field per kind uses it
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],
