@@ -82,11 +82,11 @@ def may_write_to(sender, recipient) -> Verdict:
 
 
 def may_reply(sender, conversation: Conversation, others) -> Verdict:
-    """In a conversation already under way, a block either way stops replies; the recipients'
-    settings do not (they joined it). Only between two members; an owned conversation ignores blocks too: the owning app
-    chose its participants."""
+    """In a conversation between two members, a block either way stops replies; the recipient's
+    settings do not (they joined it). In a group one member's block does not silence the others,
+    and an owned conversation ignores blocks: the owning app chose its participants."""
     if conversation.owner_type_id is not None or len(others) != 1:
-        return ALLOWED  # in a group, one member's block does not silence the others
+        return ALLOWED
     ids = [member.pk for member in others]
     if Block.objects.filter(blocker=sender, blocked__in=ids).exists():
         return Verdict(False, Refusal.YOU_BLOCKED)

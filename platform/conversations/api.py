@@ -11,7 +11,14 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from conversations import access, selectors, serializers, services
-from core.api import documents_errors_of, id_parameter, path_id, path_text, read_query, service_errors
+from core.api import (
+    documents_errors_of,
+    id_parameter,
+    path_id,
+    path_text,
+    read_query,
+    service_errors,
+)
 
 TAGS = ["messages"]
 REFUSALS = (

@@ -46,8 +46,9 @@ class NewConversationForm(forms.Form):
     def clean_to(self):
         handles = self.cleaned_data["to"]
         if len(handles) > MAX_HANDLES:
-            raise forms.ValidationError(_("Write to at most %(count)d members at a time."),
-                                        params={"count": MAX_HANDLES})
+            raise forms.ValidationError(
+                _("Write to at most %(count)d members at a time."), params={"count": MAX_HANDLES}
+            )
         found = selectors.members_by_handles(self.viewer, handles)
         missing = [handle for handle in handles if handle not in found]
         if missing:

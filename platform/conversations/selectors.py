@@ -23,7 +23,9 @@ def inbox(*, member, cursor: str | None = None, size: int = INBOX_SIZE) -> Page:
     with ``conversation``, ``unread`` (messages by others not yet read) and ``others`` (the
     other participants, with their profiles)."""
     unread = (
-        Message.objects.filter(conversation=OuterRef("conversation"), id__gt=OuterRef("last_read_id"))
+        Message.objects.filter(
+            conversation=OuterRef("conversation"), id__gt=OuterRef("last_read_id")
+        )
         .exclude(author=member)
         .order_by()
         .values("conversation")
@@ -98,7 +100,6 @@ def blocked_members(member) -> list:
     """Whom ``member`` blocked, most recent first, with their profiles."""
     blocks = Block.objects.filter(blocker=member).select_related("blocked__profile")
     return [block.blocked for block in blocks.order_by("-created_at", "-pk")]
-
 
 
 def blocked_member(member, handle: str):

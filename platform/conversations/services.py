@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import access
+from conversations import access, kinds
 from conversations.models import (
     BODY_LENGTH,
     Block,
@@ -31,7 +31,6 @@ from members import trust
 from members.access import exists_to_others
 from notifications.services import notify
 
-NOTIFICATION_KIND = "conversations.message"
 DAY = timedelta(days=1)
 
 
@@ -165,9 +164,7 @@ def _distinct(members) -> list:
 def _others(conversation: Conversation, member) -> list:
     return [
         participant.member
-        for participant in conversation.participants.select_related("member").exclude(
-            member=member
-        )
+        for participant in conversation.participants.select_related("member").exclude(member=member)
     ]
 
 
@@ -216,7 +213,7 @@ def _add_message(conversation: Conversation, author, body: str, rendered, now) -
     others = _others(conversation, author)
     notify(
         recipients=others,
-        kind=NOTIFICATION_KIND,
+        kind=kinds.MESSAGE,
         actor=author,
         subject=conversation.subject or _excerpt(rendered),
         url=reverse("conversations:detail", args=[conversation.pk]),

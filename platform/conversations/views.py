@@ -155,7 +155,5 @@ def unblock(request: HttpRequest) -> HttpResponse:
     form = forms.HandleForm(request.POST, viewer=request.user, blocked=True)
     if form.is_valid():
         services.unblock_member(member=request.user, blocked=form.member)
-        messages.success(
-            request, _("You unblocked %(name)s.") % {"name": form.member.display_name}
-        )
+        messages.success(request, _("You unblocked %(name)s.") % {"name": form.member.display_name})
     return redirect(back_to(request, reverse("conversations:settings")))
