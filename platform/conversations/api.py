@@ -26,6 +26,8 @@ REFUSALS = (
     "(for whatever reason: their settings or a block read the same), and with `body` when the "
     "caller is over their trust level's limits (messages a day, pace, links, images)."
 )
+# What a member's trust level refuses in a message (members.trust).
+BODY_REFUSALS = ["daily_limit", "too_fast", "too_many_links", "too_many_mentions", "no_images"]
 
 
 def next_url(request, cursor: str | None) -> str | None:
@@ -45,17 +47,24 @@ def conversation_data(conversation) -> dict:
 
 
 @documents_errors_of(serializers.CursorQuerySerializer, methods=["get"])
-@documents_errors_of(serializers.StartConversationSerializer, methods=["post"])
 @extend_validation_errors(
-    ["not_accepted", "too_many_recipients", "unknown"], field_name="recipients", methods=["post"]
+    # The list's own codes and its items' (reported on the list), and the services' refusals.
+    [
+        *("blank", "invalid", "max_length", "min_length", "not_a_list", "null"),
+        *("null_characters_not_allowed", "required", "surrogate_characters_not_allowed"),
+        *("not_accepted", "too_many_recipients", "unknown"),
+    ],
+    field_name="recipients",
+    methods=["post"],
 )
-@extend_validation_errors(["limit"], field_name="body", methods=["post"])
+@extend_validation_errors(BODY_REFUSALS, field_name="body", methods=["post"])
 @extend_validation_errors(["inactive"], field_name="non_field_errors", methods=["post"])
 class ConversationList(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
         tags=TAGS,
+        operation_id="v1_conversations_list",
         summary="My conversations",
         description="Most recent first, 20 a page, with the others in each and how many of "
         "their messages the caller has not read. Follow `next` until it is null.",
@@ -92,11 +101,11 @@ class ConversationList(APIView):
                         )
                     }
                 )
-        with service_errors(code="not_accepted"):
+        with service_errors():
             conversation = services.start_conversation(
                 author=request.user,
                 recipients=[found[handle] for handle in dict.fromkeys(handles)],
-                subject=given.validated_data["subject"],
+                subject=given.validated_data.get("subject", ""),
                 body=given.validated_data["body"],
             )
         return Response(
@@ -121,8 +130,7 @@ class ConversationDetail(APIView):
 
 
 @documents_errors_of(serializers.CursorQuerySerializer, methods=["get"])
-@documents_errors_of(serializers.SendMessageSerializer, methods=["post"])
-@extend_validation_errors(["limit"], field_name="body", methods=["post"])
+@extend_validation_errors([*BODY_REFUSALS, "not_accepted"], field_name="body", methods=["post"])
 @extend_validation_errors(["inactive"], field_name="non_field_errors", methods=["post"])
 class MessageList(APIView):
     permission_classes = [permissions.IsAuthenticated]
@@ -159,7 +167,7 @@ class MessageList(APIView):
         )
         given = serializers.SendMessageSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with service_errors(code="limit"):
+        with service_errors():
             message = services.send_message(
                 author=request.user, conversation=conversation, body=given.validated_data["body"]
             )
@@ -198,8 +206,7 @@ class MessagingSettingsView(APIView):
         return Response(serializers.MessagingSettingsSerializer(settings).data)
 
 
-@documents_errors_of(serializers.BlockInputSerializer, methods=["post"])
-@extend_validation_errors(["unknown", "invalid"], field_name="handle", methods=["post"])
+@extend_validation_errors(["unknown", "self"], field_name="handle", methods=["post"])
 class BlockList(APIView):
     permission_classes = [permissions.IsAuthenticated]
 

@@ -72,7 +72,7 @@ class StartConversationSerializer(serializers.Serializer):
         max_length=20,
         help_text="Handles of the members to write to.",
     )
-    subject = Text(max_length=SUBJECT_LENGTH, required=False, allow_blank=True, default="")
+    subject = Text(max_length=SUBJECT_LENGTH, required=False, allow_blank=True)
     body = body_field()
 
 

@@ -52,17 +52,23 @@ def start_conversation(*, author, recipients, body: str, subject: str = "") -> C
     does not accept messages from the author or the author is over their limits."""
     recipients = _distinct(recipients)
     if not recipients:
-        raise ValidationError({"recipients": _("Choose at least one member to write to.")})
+        raise ValidationError(
+            {
+                "recipients": ValidationError(
+                    _("Choose at least one member to write to."), "required"
+                )
+            }
+        )
     _check_author(author)
     errors = [
-        refusal_message(recipient, verdict.reason)
+        ValidationError(refusal_message(recipient, verdict.reason), code="not_accepted")
         for recipient in recipients
         if not (verdict := access.may_write_to(author, recipient))
     ]
     try:
         trust.check_recipients(author, len(recipients))
     except ValidationError as error:
-        errors.extend(error.messages)
+        errors.extend(error.error_list)
     if errors:
         raise ValidationError({"recipients": errors})
     rendered = _render_checked(author, body)
@@ -86,7 +92,8 @@ def send_message(*, author, conversation: Conversation, body: str) -> Message:
     others = _others(conversation, author)
     verdict = access.may_reply(author, conversation, others)
     if not verdict:
-        raise ValidationError({"body": refusal_message(others[0], verdict.reason)})
+        message = refusal_message(others[0], verdict.reason)
+        raise ValidationError({"body": ValidationError(message, code="not_accepted")})
     rendered = _render_checked(author, body)
     return _add_message(conversation, author, body, rendered, timezone.now())
 
@@ -130,7 +137,9 @@ def mark_read(*, member, conversation: Conversation) -> None:
 
 def set_who_may_write(*, member, who: str) -> MessagingSettings:
     if who not in WhoMayWrite.values:
-        raise ValidationError({"who_may_write": _("Choose one of the options.")})
+        raise ValidationError(
+            {"who_may_write": ValidationError(_("Choose one of the options."), "invalid_choice")}
+        )
     settings, _created = MessagingSettings.objects.update_or_create(
         member=member, defaults={"who_may_write": who}
     )
@@ -140,7 +149,7 @@ def set_who_may_write(*, member, who: str) -> MessagingSettings:
 def block_member(*, member, blocked) -> Block:
     """``member`` receives nothing more from ``blocked`` (idempotent)."""
     if member.pk == blocked.pk:
-        raise ValidationError({"handle": _("You cannot block yourself.")})
+        raise ValidationError({"handle": ValidationError(_("You cannot block yourself."), "self")})
     block, _created = Block.objects.get_or_create(blocker=member, blocked=blocked)
     return block
 
@@ -176,13 +185,13 @@ def _check_author(author) -> None:
 def _render_checked(author, body: str):
     """The rendered body, once it is within the author's pace and content limits."""
     if not body.strip():
-        raise ValidationError({"body": _("Write a message.")})
+        raise ValidationError({"body": ValidationError(_("Write a message."), "blank")})
     if len(body) > BODY_LENGTH:
-        raise ValidationError(
-            {"body": _("Keep it under %(count)d characters.") % {"count": BODY_LENGTH}}
-        )
+        message = _("Keep it under %(count)d characters.") % {"count": BODY_LENGTH}
+        raise ValidationError({"body": ValidationError(message, "max_length")})
     if "\x00" in body:
-        raise ValidationError({"body": _("Null characters are not allowed.")})
+        message = _("Null characters are not allowed.")
+        raise ValidationError({"body": ValidationError(message, "null_characters_not_allowed")})
     recent = Message.objects.filter(author=author, created_at__gte=timezone.now() - DAY)
     try:
         trust.check_pace(
@@ -192,7 +201,7 @@ def _render_checked(author, body: str):
             last_posted_at=recent.aggregate(last=Max("created_at"))["last"],
         )
     except ValidationError as error:
-        raise ValidationError({"body": error.messages}) from error
+        raise ValidationError({"body": error}) from error
     rendered = render_post(body)
     errors = trust.check_content(
         author, links=rendered.links, mentions=len(rendered.mentions), images=rendered.images
