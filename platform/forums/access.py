@@ -78,6 +78,21 @@ def readable_categories(viewer):
     return Category.objects.filter(restriction__in=readable_restrictions(viewer))
 
 
+def readers(category: Category, members):
+    """Those of ``members`` (a queryset of users) who may read ``category``: whom the forums may
+    tell about what happens in it."""
+    members = members.filter(is_active=True)
+    if category.restriction == R.STAFF:
+        return members.filter(is_staff=True)
+    if category.restriction == R.FACILITATORS:
+        return members.filter(
+            Q(is_staff=True)
+            | Q(profile__represents_facilitator=True)
+            | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
+        ).distinct()
+    return members
+
+
 def may_read(viewer, category: Category) -> bool:
     return category.restriction in readable_restrictions(viewer)
 
