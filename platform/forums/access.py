@@ -138,12 +138,13 @@ def may_accept(viewer, thread: Thread) -> bool:
 
 
 def _as_id(value) -> int | None:
-    """A walked or garbled id reads as no id at all."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    """An id as an int or ASCII digits; anything else (a float, "١" which int() would read as
+    1, a number past the column's range) reads as no id at all."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int:
         return None
-    return number if 0 < number < 2**63 else None
+    return value if 0 < value < 2**63 else None
 
 
 def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
