@@ -491,3 +491,31 @@ def test_staff_save_categories_audited_and_members_cannot():
         services.save_category(actor=regular(), category=category)
     with pytest.raises(ValidationError):
         services.save_category(actor=staff, category=Category(slug="exports", name_en="x"))
+
+
+def test_the_topics_and_one_category_per_sector_are_there_from_the_start():
+    from members.models import Sector
+
+    topics = Category.objects.filter(kind=Category.Kind.TOPIC, slug__in=TOPIC_SLUGS)
+    assert list(topics.values_list("slug", flat=True)) == list(TOPIC_SLUGS)  # in this order
+    for category in topics:
+        assert category.name_fr
+        assert category.name_zh_hans
+        assert category.description_en
+        assert category.description_fr
+        assert category.description_zh_hans
+        assert category.restriction == Category.Restriction.NONE
+    sectors = Category.objects.filter(kind=Category.Kind.SECTOR)
+    assert {c.sector_id for c in sectors} == set(Sector.objects.values_list("pk", flat=True))
+    assert min(c.position for c in sectors) > max(c.position for c in topics)
+
+
+TOPIC_SLUGS = (
+    "market-entry",
+    "business-practices",
+    "regulation-law",
+    "finance-investment",
+    "technology-transfer",
+    "talent-immigration",
+    "events",
+)
