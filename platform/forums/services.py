@@ -610,3 +610,20 @@ def save_category(*, actor: User, category: Category) -> Category:
         position=category.position,
     )
     return category
+
+
+@transaction.atomic
+def delete_category(*, actor: User, category: Category, reason: str = "") -> None:
+    """Remove an empty category (staff only, audited); threads are moved out first."""
+    if not (actor.is_authenticated and actor.is_staff):
+        _refuse(_("Only staff can manage categories."))
+    if Thread.objects.filter(category=category).exists():
+        raise ValidationError(_("Move its threads to another category first."), code="not_empty")
+    audit.record(
+        actor=actor,
+        action="forums.category_deleted",
+        target=category,
+        reason=reason,
+        slug=category.slug,
+    )
+    category.delete()
