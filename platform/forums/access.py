@@ -1,0 +1,185 @@
+"""The one door to forum categories, threads and posts, and every rule of who reads and writes.
+
+``access_<thing>`` answers 404 when the viewer may not read the category a thing lives in (so a
+staff-only thread looks like no thread at all) and 403 when they may read it but not change it.
+The rules:
+
+- A category's restriction says who reads it: open categories everyone, members-only ones any
+  signed-in member, facilitators' ones members who represent a facilitator or belong to a public
+  or private facilitator organisation, staff-only ones staff. Staff read everything.
+- Whoever reads a category and is a signed-in, active member may post in it. Locked threads take
+  replies from staff only.
+- Authors edit their posts for ``FORUM_EDIT_WINDOW`` (a setting, 24 hours unless set) after
+  posting, and delete them at any time; staff edit and delete any post. Deleted posts stay where
+  they were (the thread reads "deleted by its author") but nobody changes them again.
+- The thread's author, or staff, accept an answer.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from forums.models import Category, Post, Thread
+from members.models import Organisation, User
+
+DEFAULT_EDIT_WINDOW = timedelta(hours=24)
+FACILITATOR_KINDS = (Organisation.Kind.PUBLIC_FACILITATOR, Organisation.Kind.PRIVATE_FACILITATOR)
+R = Category.Restriction
+
+
+def edit_window() -> timedelta:
+    return getattr(settings, "FORUM_EDIT_WINDOW", DEFAULT_EDIT_WINDOW)
+
+
+def _is_member(viewer) -> bool:
+    return viewer.is_authenticated and viewer.is_active
+
+
+def _is_staff(viewer) -> bool:
+    return _is_member(viewer) and viewer.is_staff
+
+
+def is_facilitator(viewer) -> bool:
+    """Represents a facilitator on their profile, or belongs to a facilitator organisation.
+    Asked once per viewer object (one query), since a page asks it for every category."""
+    if not _is_member(viewer):
+        return False
+    cached = getattr(viewer, "_forum_facilitator", None)
+    if cached is None:
+        cached = (
+            User.objects.filter(pk=viewer.pk)
+            .filter(
+                Q(profile__represents_facilitator=True)
+                | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
+            )
+            .exists()
+        )
+        viewer._forum_facilitator = cached
+    return cached
+
+
+def readable_restrictions(viewer) -> list[str]:
+    if not _is_member(viewer):
+        return [R.NONE]
+    if viewer.is_staff:
+        return list(R.values)
+    if is_facilitator(viewer):
+        return [R.NONE, R.MEMBERS, R.FACILITATORS]
+    return [R.NONE, R.MEMBERS]
+
+
+def readable_categories(viewer):
+    """The categories ``viewer`` may read: a queryset, usable as a subquery
+    (``Thread.objects.filter(category__in=readable_categories(viewer))``)."""
+    return Category.objects.filter(restriction__in=readable_restrictions(viewer))
+
+
+def readers(category: Category, members):
+    """Those of ``members`` (a queryset of users) who may read ``category``: whom the forums may
+    tell about what happens in it."""
+    members = members.filter(is_active=True)
+    if category.restriction == R.STAFF:
+        return members.filter(is_staff=True)
+    if category.restriction == R.FACILITATORS:
+        return members.filter(
+            Q(is_staff=True)
+            | Q(profile__represents_facilitator=True)
+            | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
+        ).distinct()
+    return members
+
+
+def may_read(viewer, category: Category) -> bool:
+    return category.restriction in readable_restrictions(viewer)
+
+
+def may_post_in(viewer, category: Category) -> bool:
+    return _is_member(viewer) and may_read(viewer, category)
+
+
+def may_reply(viewer, thread: Thread) -> bool:
+    if not may_post_in(viewer, thread.category):
+        return False
+    return not thread.locked or viewer.is_staff
+
+
+def _is_author(viewer, post: Post) -> bool:
+    return _is_member(viewer) and post.author_id is not None and post.author_id == viewer.pk
+
+
+def may_edit(viewer, post: Post) -> bool:
+    if post.is_deleted or not may_read(viewer, post.thread.category):
+        return False
+    if _is_staff(viewer):
+        return True
+    return (
+        _is_author(viewer, post)
+        and not post.thread.locked
+        and timezone.now() - post.created_at <= edit_window()
+    )
+
+
+def may_delete(viewer, post: Post) -> bool:
+    if post.is_deleted or not may_read(viewer, post.thread.category):
+        return False
+    return _is_staff(viewer) or _is_author(viewer, post)
+
+
+def may_accept(viewer, thread: Thread) -> bool:
+    if not may_read(viewer, thread.category):
+        return False
+    if _is_staff(viewer):
+        return True
+    return _is_member(viewer) and thread.author_id is not None and thread.author_id == viewer.pk
+
+
+def _as_id(value) -> int | None:
+    """An id as an int or ASCII digits; anything else (a float, "١" which int() would read as
+    1, a number past the column's range) reads as no id at all."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int:
+        return None
+    return value if 0 < value < 2**63 else None
+
+
+def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
+    """A category the viewer reads; ``for_write``: one they may start threads in."""
+    readable_slug = isinstance(slug, str) and "\x00" not in slug  # PostgreSQL refuses NUL
+    category = Category.objects.filter(slug=slug).first() if readable_slug else None
+    if category is None or not may_read(viewer, category):
+        raise Http404
+    if for_write and not may_post_in(viewer, category):
+        raise PermissionDenied
+    return category
+
+
+def access_thread(viewer, thread_id, *, for_write: bool = False) -> Thread:
+    """A thread in a category the viewer reads; ``for_write``: one they may reply to."""
+    pk = _as_id(thread_id)
+    thread = Thread.objects.select_related("category").filter(pk=pk).first() if pk else None
+    if thread is None or not may_read(viewer, thread.category):
+        raise Http404
+    if for_write and not may_reply(viewer, thread):
+        raise PermissionDenied
+    return thread
+
+
+def access_post(viewer, post_id, *, for_write: bool = False) -> Post:
+    """A post in a category the viewer reads (deleted ones too: the thread shows where they
+    were); ``for_write``: one they may edit."""
+    pk = _as_id(post_id)
+    post = (
+        Post.objects.select_related("thread__category", "author").filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if post is None or not may_read(viewer, post.thread.category):
+        raise Http404
+    if for_write and not may_edit(viewer, post):
+        raise PermissionDenied
+    return post
