@@ -8,3 +8,9 @@ class ConversationsConfig(AppConfig):
 
     def ready(self):
         from conversations import kinds  # noqa: F401 - registers the notification kinds
+
+    def load_demo(self, command):
+        from conversations.demo import load_demo_conversation
+
+        created = load_demo_conversation()
+        command.stdout.write(f"Demo conversation: {'created' if created else 'already there'}.")

@@ -8,3 +8,9 @@ class ForumsConfig(AppConfig):
 
     def ready(self):
         from forums import kinds  # noqa: F401 - registers the forums' notification kinds
+
+    def load_demo(self, command):
+        from forums.demo import load_demo_threads
+
+        created, existing = load_demo_threads()
+        command.stdout.write(f"Demo threads: {created} created, {existing} already there.")
