@@ -18,6 +18,8 @@ def log_out(journey, name: str) -> None:
     account.get_by_role("link", name="Log out").click()
     journey.step("logout")
     page.get_by_role("button", name="Sign Out").click()
+    expect(page).to_have_url(journey.url("/"))
+    journey.step("logged-out")
 
 
 def open_menu_link(page: Page, name: str, link: str) -> None:
@@ -31,11 +33,13 @@ def test_a_member_writes_to_another_found_in_the_directory(journey):
     reader = UserFactory(display_name=READER, onboarded=True, trust_level=TrustLevel.MEMBER)
 
     page = journey.log_in(writer.email)
+    journey.step("dashboard")
     journey.goto("/directory/")
+    journey.step("directory-start")
     field(page, "Keywords").fill("Gagnon")
     page.get_by_role("button", name="Search").click()
     journey.step("directory")
-    page.get_by_role("link", name=READER).click()
+    page.get_by_role("link", name=READER, exact=True).click()
     expect(heading(page)).to_have_text(READER)
     journey.step("profile")
 
@@ -52,6 +56,7 @@ def test_a_member_writes_to_another_found_in_the_directory(journey):
     log_out(journey, WRITER)
 
     page = journey.log_in(reader.email)
+    journey.step("reader-dashboard")
     open_menu_link(page, READER, "Messages")
     expect(heading(page)).to_have_text("Messages")
     unread = page.locator(".conversation-item.unread")
@@ -68,6 +73,7 @@ def test_a_member_writes_to_another_found_in_the_directory(journey):
     log_out(journey, READER)
 
     page = journey.log_in(writer.email)
+    journey.step("writer-back")
     journey.goto("/messages/")
     expect(page.locator(".conversation-item.unread")).to_contain_text(READER)
     journey.step("writer-inbox")
