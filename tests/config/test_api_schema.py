@@ -36,8 +36,9 @@ def test_interactive_docs_are_served_from_local_static_files(client):
 # Write operations whose valid-looking input can still be refused with a documented 400, for rules
 # a JSON schema cannot state: keys of reference data that staff edit (sectors, city-regions …), an
 # organisation's category that must fit its kind, an address that is already a member, the last
-# owner leaving, a photo's file that must be an image we can read. Every other check, and every
-# other operation, keeps the defaults.
+# owner leaving, a photo's file that must be an image we can read, a handle that names no member,
+# a member who does not accept messages from the caller, a trust level's limits on messages. Every
+# other check, and every other operation, keeps the defaults.
 RULES_BEYOND_THE_SCHEMA = """
 [[operations]]
 include-operation-id = [
@@ -47,6 +48,9 @@ include-operation-id = [
     "v1_organisations_invitations_create",
     "v1_organisations_memberships_destroy",
     "v1_profile_photo_update",
+    "v1_conversations_create",
+    "v1_conversations_messages_create",
+    "v1_blocks_create",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """
