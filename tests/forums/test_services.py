@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.models import AuditEvent
-from forums import services
+from forums import access, services
 from forums.models import (
     Bookmark,
     Category,
@@ -519,3 +519,31 @@ TOPIC_SLUGS = (
     "talent-immigration",
     "events",
 )
+
+
+def test_a_reply_costs_the_same_queries_with_few_or_many_posts_and_followers():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forums.models import ThreadFollow as Follow
+
+    def reply_queries(thread) -> int:
+        author = regular(is_staff=True)  # no pace, so both replies ask the same
+        thread = access.access_thread(author, thread.pk, for_write=True)  # as a view has it
+        with CaptureQueriesContext(connection) as captured:
+            services.post_reply(author=author, thread=thread, body=BODY)
+        return len(captured)
+
+    def grow(thread, size):
+        PostFactory.create_batch(size, thread=thread)
+        Follow.objects.bulk_create(Follow(member=UserFactory(), thread=thread) for _ in range(size))
+        thread.refresh_from_db()
+
+    thread = start()
+    grow(thread, 1)
+    reply_queries(thread)  # the content type of notifications' targets is cached after this
+    few = reply_queries(thread)
+    grow(thread, 40)
+    many = reply_queries(thread)
+    assert many == few
+    assert few <= 25
