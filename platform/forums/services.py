@@ -22,7 +22,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -427,6 +428,39 @@ def delete_post(*, member: User, post: Post, reason: str = "") -> Post:
     if post.author_id != member.pk:
         audit.record(actor=member, action="forums.post_deleted", target=post, reason=reason)
     return post
+
+
+@transaction.atomic
+def move_thread(*, actor: User, thread: Thread, category: Category, reason: str = "") -> Thread:
+    """Staff move a thread to another category (audited); its counts move with it and its posts
+    are filed under the new category for search."""
+    if not (actor.is_authenticated and actor.is_staff):
+        _refuse(_("Only staff can move threads."))
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if locked.category_id == category.pk:
+        return thread
+    before = locked.category_id
+    Category.objects.filter(pk=before).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - locked.post_count
+    )
+    Category.objects.filter(pk=category.pk).update(
+        thread_count=F("thread_count") + 1,
+        post_count=F("post_count") + locked.post_count,
+        last_posted_at=Greatest(
+            Coalesce("last_posted_at", Value(locked.last_posted_at)), Value(locked.last_posted_at)
+        ),
+    )
+    thread.category = category
+    thread.save(update_fields=["category"])
+    index_thread(thread)
+    audit.record(
+        actor=actor,
+        action="forums.thread_moved",
+        target=thread,
+        reason=reason,
+        category=[before, category.pk],
+    )
+    return thread
 
 
 # --- Reactions and answers ----------------------------------------------------------------------
