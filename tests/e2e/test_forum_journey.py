@@ -1,6 +1,8 @@
 """Two members in the forums: one asks in Chinese with Markdown, the other answers mentioning
 them, and the asker accepts the answer, which then shows right under the question."""
 
+import re
+
 from playwright.sync_api import expect
 
 from members.models import Profile
@@ -61,13 +63,23 @@ def test_a_question_answered_mentioned_and_accepted(journey):
     page.get_by_role("link", name=TITLE).click()
     expect(heading(page)).to_have_text(TITLE)
     journey.step("thread-as-helper")
-    field(page, "Text").fill(
-        f"@{asker.handle} 建议先开银行账户，**RBC** 和 TD 都有新移民方案。\n\n"
-        f"{LONG_WORD}\n\n```\n{LONG_LINE}\n```"
+    helpful = page.locator("#post-1").get_by_role("button", name="Helpful")
+    helpful.click()  # swapped in place by htmx: the page stays where it is
+    expect(helpful).to_have_attribute("aria-pressed", "true")
+    expect(helpful).to_contain_text("1")
+    page.locator("#post-1").get_by_role("link", name="Quote").click()
+    expect(field(page, "Text")).to_have_value(re.compile(r"^> 我们计划明年在多伦多设立子公司。"))
+    reply = field(page, "Text")
+    reply.fill(
+        reply.input_value()
+        + f"@{asker.handle} 建议先开银行账户，**RBC** 和 TD 都有新移民方案。\n\n"
+        + f"{LONG_WORD}\n\n```\n{LONG_LINE}\n```"
     )
     page.get_by_role("button", name="Reply", exact=True).click()
     answer = page.locator("#post-2")
-    expect(answer.get_by_role("link", name="Li Wei")).to_be_visible()
+    expect(answer.locator("blockquote")).to_contain_text("我们计划明年在多伦多设立子公司。")
+    expect(answer.get_by_role("link", name="in reply to an earlier post")).to_be_visible()
+    expect(answer.get_by_role("link", name="@Li Wei")).to_be_visible()
     expect(answer.locator("strong")).to_have_text("RBC")
     journey.step("replied")
 
