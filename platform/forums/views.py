@@ -109,11 +109,10 @@ def latest(request: HttpRequest) -> HttpResponse:
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = access.access_category(request.user, slug)
-    extra = {
-        "follows": selectors.follows_category(member=request.user, category=category),
-        "may_post": access.may_post_in(request.user, category),
-    }
-    return _thread_list_page(request, "forums/category.html", category=category, extra=extra)
+    follows = selectors.follows_category(member=request.user, category=category)
+    return _thread_list_page(
+        request, "forums/category.html", category=category, extra={"follows": follows}
+    )
 
 
 @require_safe
