@@ -101,7 +101,12 @@ def test_a_question_answered_mentioned_and_accepted(journey):
     journey.step("answer-in-place")
 
     page.set_viewport_size({"width": 390, "height": 844})
-    journey.goto(thread_url.removeprefix(journey.base_url))
-    widest = page.evaluate("document.documentElement.scrollWidth")
-    assert widest <= 390, f"the thread page scrolls sideways on a phone ({widest} px wide)"
-    journey.step("thread-on-a-phone")
+    for name, path in (
+        ("thread-on-a-phone", thread_url.removeprefix(journey.base_url)),
+        ("latest-on-a-phone", "/forums/latest/"),
+        ("index-on-a-phone", "/forums/"),
+    ):
+        journey.goto(path)
+        widest = page.evaluate("document.documentElement.scrollWidth")
+        assert widest <= 390, f"{path} scrolls sideways on a phone ({widest} px wide)"
+        journey.step(name)

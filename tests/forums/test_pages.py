@@ -240,6 +240,23 @@ def test_thread_page_for_a_member(client, thread, reply, author):
     assert ReadPosition.objects.get(member=viewer, thread=thread).last_read == 2
 
 
+def test_a_new_member_may_reply_but_not_accept_or_edit_others(client, thread, reply):
+    newcomer = UserFactory(onboarded=True)
+    client.force_login(newcomer)
+    page = text(client.get(f"/forums/t/{thread.pk}/"))
+    assert 'id="reply-form"' in page
+    assert 'aria-pressed="false">Helpful' in page
+    assert f"/forums/p/{reply.pk}/edit/" not in page
+    assert "Accept as the answer" not in page
+    for user in (newcomer, thread.author, reply.author):
+        assert user.email not in page
+    response = client.post(
+        f"/forums/t/{thread.pk}/reply/", {"body": "Thank you, that is what I needed to know."}
+    )
+    assert response.status_code == 302
+    assert thread.posts.filter(author=newcomer).exists()
+
+
 def test_the_thread_author_accepts_an_answer_shown_under_the_question(
     client, thread, reply, author
 ):
