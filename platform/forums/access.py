@@ -149,7 +149,8 @@ def _as_id(value) -> int | None:
 
 def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
     """A category the viewer reads; ``for_write``: one they may start threads in."""
-    category = Category.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    readable_slug = isinstance(slug, str) and "\x00" not in slug  # PostgreSQL refuses NUL
+    category = Category.objects.filter(slug=slug).first() if readable_slug else None
     if category is None or not may_read(viewer, category):
         raise Http404
     if for_write and not may_post_in(viewer, category):

@@ -191,8 +191,9 @@ def test_an_id_of_a_staff_only_thread_is_indistinguishable_from_a_missing_one():
             access.access_thread(member, thread_id)
     with pytest.raises(Http404):
         access.access_category(member, hidden.category.slug)
-    with pytest.raises(Http404):
-        access.access_category(member, {"slug": "x"})
+    for slug in ({"slug": "x"}, "market\x00entry", "x" * 10_000):
+        with pytest.raises(Http404):
+            access.access_category(member, slug)
 
 
 def test_readers_of_a_category_are_those_access_lets_read_it():
