@@ -570,18 +570,32 @@ def set_bookmark(*, member: User, post: Post, bookmarked: bool) -> None:
         Bookmark.objects.filter(member=member, post=post).delete()
 
 
-@transaction.atomic
-def mark_read(*, member: User, thread: Thread, up_to: int) -> ReadPosition | None:
+def mark_read(*, member: User, thread: Thread, up_to: int) -> None:
     """The member has read ``thread`` up to post number ``up_to``. Positions only move forward;
     newly read posts, a first visit to the thread and a first visit of the day count towards
-    their trust level. Anonymous readers have nothing to mark."""
+    their trust level. Anonymous readers have nothing to mark. Reading again what was read
+    today costs one query (every page view of a thread calls this)."""
     if not (member.is_authenticated and member.is_active):
-        return None
+        return
     _require_reader(member, thread.category)
     try:
         up_to = min(int(up_to), thread.post_count)
     except (TypeError, ValueError):
         raise ValidationError({"up_to": _("Give a post number.")}) from None
+    today = timezone.localdate()
+    known = (
+        ReadPosition.objects.filter(member=member, thread=thread)
+        .values("last_read", "member__forum_standing__last_visited_on")
+        .first()
+    )
+    unchanged = known and known["last_read"] >= up_to
+    if unchanged and known["member__forum_standing__last_visited_on"] == today:
+        return
+    with transaction.atomic():
+        _move_read_position(member, thread, up_to, today)
+
+
+def _move_read_position(member: User, thread: Thread, up_to: int, today) -> None:
     position, created = ReadPosition.objects.select_for_update().get_or_create(
         member=member, thread=thread
     )
@@ -591,12 +605,10 @@ def mark_read(*, member: User, thread: Thread, up_to: int) -> ReadPosition | Non
         position.save(update_fields=["last_read", "updated_at"])
     if newly_read or created:
         _add_to_standing(member, posts_read=newly_read, threads_entered=int(created))
-    today = timezone.localdate()
     ForumStanding.objects.filter(pk=member.pk).exclude(last_visited_on=today).update(
         days_visited=F("days_visited") + 1, last_visited_on=today
     )
     promote(member)
-    return position
 
 
 # --- Categories -----------------------------------------------------------------------------------
