@@ -267,6 +267,8 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             tables = [Thread._meta.db_table, Post._meta.db_table]
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks still pending in this transaction block TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
             Thread.objects.update(accepted_post=None)
@@ -417,35 +419,45 @@ class Command(BaseCommand):
         ]
         total = sum(len(times) for *_rest, times in plans)
 
+        # Posts are written in the order members wrote them, as a live forum's table holds them.
+        posts = sorted(
+            (created, index, number)
+            for index, (*_thread, times) in enumerate(plans)
+            for number, created in enumerate(times, 1)
+        )
+        regulars = []
+        for _thread, language, *_rest in plans:
+            pool = authors.get(language) or everyone
+            regulars.append(rng.sample(pool, min(12, len(pool))))
+
         def rows():
-            for thread, language, tag_ids, times in plans:
-                regulars = rng.sample(authors.get(language) or everyone, 12)
-                for number, created in enumerate(times, 1):
-                    post_language = language if rng.random() < 0.9 else rng.choice(list(words))
-                    paragraphs = words[post_language].paragraphs(rng, rng.choice((1, 1, 2, 3)))
-                    author = thread.author_id if number == 1 else rng.choice(regulars)
-                    body = "\n\n".join(paragraphs)
-                    text = f"{thread.title}\n\n{body}" if number == 1 else body
-                    yield (
-                        thread.pk,
-                        number,
-                        author,
-                        body,
-                        "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
-                        post_language,
-                        created,
-                        min(int(rng.paretovariate(2.0)) - 1, 40),
-                        search_text(text),
-                        post_tokens(
-                            category=thread.category_id,
-                            tags=tag_ids,
-                            sector=thread.sector_id,
-                            city_region=thread.city_region_id,
-                            knowledge_stage=thread.knowledge_stage_id,
-                            author=author,
-                            language=post_language,
-                        ),
-                    )
+            for created, index, number in posts:
+                thread, language, tag_ids, _times = plans[index]
+                post_language = language if rng.random() < 0.9 else rng.choice(list(words))
+                paragraphs = words[post_language].paragraphs(rng, rng.choice((1, 1, 2, 3)))
+                author = thread.author_id if number == 1 else rng.choice(regulars[index])
+                body = "\n\n".join(paragraphs)
+                text = f"{thread.title}\n\n{body}" if number == 1 else body
+                yield (
+                    thread.pk,
+                    number,
+                    author,
+                    body,
+                    "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
+                    post_language,
+                    created,
+                    min(int(rng.paretovariate(2.0)) - 1, 40),
+                    search_text(text),
+                    post_tokens(
+                        category=thread.category_id,
+                        tags=tag_ids,
+                        sector=thread.sector_id,
+                        city_region=thread.city_region_id,
+                        knowledge_stage=thread.knowledge_stage_id,
+                        author=author,
+                        language=post_language,
+                    ),
+                )
 
         with self.bar(total, "posts") as bar:
             if connection.vendor == "postgresql":
