@@ -78,6 +78,21 @@ def readable_categories(viewer):
     return Category.objects.filter(restriction__in=readable_restrictions(viewer))
 
 
+def readers(category: Category, members):
+    """Those of ``members`` (a queryset of users) who may read ``category``: whom the forums may
+    tell about what happens in it."""
+    members = members.filter(is_active=True)
+    if category.restriction == R.STAFF:
+        return members.filter(is_staff=True)
+    if category.restriction == R.FACILITATORS:
+        return members.filter(
+            Q(is_staff=True)
+            | Q(profile__represents_facilitator=True)
+            | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
+        ).distinct()
+    return members
+
+
 def may_read(viewer, category: Category) -> bool:
     return category.restriction in readable_restrictions(viewer)
 
@@ -123,12 +138,13 @@ def may_accept(viewer, thread: Thread) -> bool:
 
 
 def _as_id(value) -> int | None:
-    """A walked or garbled id reads as no id at all."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    """An id as an int or ASCII digits; anything else (a float, "١" which int() would read as
+    1, a number past the column's range) reads as no id at all."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int:
         return None
-    return number if 0 < number < 2**63 else None
+    return value if 0 < value < 2**63 else None
 
 
 def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:

@@ -2,6 +2,8 @@
 cheap. Counters are kept as the services keep them (the thread's post count and last post time),
 so that pages built on factory data read like pages built by members."""
 
+from datetime import timedelta
+
 import factory
 from django.db.models import F
 from django.utils import timezone
@@ -99,3 +101,9 @@ class PostFactory(factory.django.DjangoModelFactory):
             post_count=F("post_count") + 1, last_posted_at=now
         )
         return super()._create(model_class, *args, **kwargs)
+
+
+def pause_passes(author) -> None:
+    """As if a minute had passed since ``author`` last posted: the pause between posts is over
+    (their posts of the day still count towards the daily limits)."""
+    Post.objects.filter(author=author).update(created_at=F("created_at") - timedelta(minutes=1))

@@ -1,0 +1,612 @@
+"""The forums' write side: every change a member or staff makes to categories, threads and posts.
+
+Each function checks who may do it (``forums.access``), validates, writes in one transaction and
+keeps the counters that lists read (threads and posts per category, posts and helpful marks per
+thread, what ``ForumStanding`` counts towards trust levels) with F() expressions, so that two
+members posting at once never lose a count. Post numbers are allocated under a lock on the
+thread's row. Search fields are refreshed through ``forums.indexing``; notifications are written
+in the same transaction and only to members who may read the category.
+
+Decisions worth knowing:
+
+- A deleted post keeps its place, its number and its helpful marks (the help was given; marks
+  never vanish with a deletion), leaves search, and loses the accepted-answer mark if it had it.
+  Nobody may mark it helpful afterwards, nor accept it; who marked it may still take a mark back.
+- Members rise from new to basic and from basic to member by reading and being found helpful
+  (``PROMOTIONS``); the forums never lower a level, nor touch one staff set higher.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Max, Q, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from core.markdown import Rendered, render_post
+from forums import access, kinds
+from forums.indexing import index_post, index_thread
+from forums.models import (
+    Bookmark,
+    Category,
+    CategoryFollow,
+    ForumStanding,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadPosition,
+    Tag,
+    Thread,
+    ThreadFollow,
+    clean_body,
+    clean_tags,
+    clean_title,
+)
+from members.models import Profile, User
+from members.services import set_trust_level
+from members.trust import Action, TrustLevel, check_content, check_pace, limits_for
+from notifications.services import notify
+
+DAY = timedelta(days=1)
+MAX_MENTION_LOOKUPS = 50  # handles looked up per post: a post full of "@x" costs one small query
+
+
+# --- Rendering and limits -------------------------------------------------------------------------
+
+
+def mentionable(handles) -> dict[str, tuple[str, str]]:
+    """The members ``handles`` name who may be mentioned: active, onboarded and not hidden (a
+    hidden profile's name is not for every reader of a thread). {handle: (display name, url)}."""
+    handles = list(dict.fromkeys(handles))[:MAX_MENTION_LOOKUPS]
+    found = (
+        Profile.objects.filter(handle__in=handles, user__is_active=True, onboarded_at__isnull=False)
+        .exclude(listing=Profile.Listing.HIDDEN)
+        .values_list("handle", "user__display_name")
+    )
+    return {
+        handle: (name, reverse("members:profile", kwargs={"handle": handle}))
+        for handle, name in found
+    }
+
+
+def _render(writer: User, body: str) -> Rendered:
+    """``body`` rendered as ``writer``'s trust level allows, or a ValidationError on "body"
+    naming each excess."""
+    allow_images = writer.is_staff or limits_for(writer).images
+    rendered = render_post(body, mentions=mentionable, allow_images=allow_images)
+    errors = check_content(
+        writer, links=rendered.links, mentions=len(rendered.mentions), images=rendered.images
+    )
+    if errors:
+        raise ValidationError({"body": errors})
+    return rendered
+
+
+def _mentioned(rendered: Rendered) -> list[str]:
+    """The handles in ``rendered`` that became links to members."""
+    known = mentionable(rendered.mentions) if rendered.mentions else {}
+    return [handle for handle in rendered.mentions if handle in known]
+
+
+def _check_pace(author: User, action: str) -> None:
+    """Daily limits and the pause between posts, from one range scan of the author's posts of
+    the last day (the ``post_by_author`` index). Deleted posts count: deleting one to post
+    again does not reset a limit."""
+    if author.is_staff:
+        return
+    counts = Post.objects.filter(author=author, created_at__gte=timezone.now() - DAY).aggregate(
+        threads=Count("pk", filter=Q(number=1)),
+        replies=Count("pk", filter=Q(number__gt=1)),
+        last=Max("created_at"),
+    )
+    posted = counts["threads"] if action == Action.THREAD else counts["replies"]
+    try:
+        check_pace(author, action, posted_today=posted, last_posted_at=counts["last"])
+    except ValidationError as error:
+        raise ValidationError({"body": error.error_list}) from None
+
+
+def _clean(**checks) -> dict:
+    """Run each field's check; every field at fault is reported at once, keyed to it."""
+    cleaned, errors = {}, {}
+    for field, check in checks.items():
+        try:
+            cleaned[field] = check()
+        except ValidationError as error:
+            errors[field] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _language(language: str | None, author: User) -> str:
+    language = language or author.language
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    return language
+
+
+def _refuse(message) -> None:
+    raise PermissionDenied(message)
+
+
+# --- Counters and standing --------------------------------------------------------------------
+
+
+def _add_to_standing(member: User, **increments: int) -> None:
+    changes = {field: F(field) + amount for field, amount in increments.items()}
+    if not ForumStanding.objects.filter(pk=member.pk).update(**changes):
+        ForumStanding.objects.get_or_create(member=member)
+        ForumStanding.objects.filter(pk=member.pk).update(**changes)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    threads_entered: int = 0
+    posts_read: int = 0
+    days_visited: int = 0
+    helpful_received: int = 0
+
+    def met_by(self, standing: ForumStanding) -> bool:
+        return all(getattr(standing, field) >= needed for field, needed in vars(self).items())
+
+
+# Discourse's first two steps, in this platform's words: a newcomer who has looked around becomes
+# a basic member; one who keeps coming back, reads widely and has helped others becomes a member.
+# Higher levels are for staff to give.
+PROMOTIONS = (
+    (TrustLevel.BASIC, Requirement(threads_entered=5, posts_read=30)),
+    (
+        TrustLevel.MEMBER,
+        Requirement(threads_entered=20, posts_read=100, days_visited=10, helpful_received=3),
+    ),
+)
+
+
+def promote(member: User) -> User:
+    """Raise ``member``'s trust level as far as their standing has earned; never lowers one."""
+    standing = ForumStanding.objects.select_related("member").filter(pk=member.pk).first()
+    if standing is None:
+        return member
+    current = standing.member.trust_level
+    earned = max(
+        (level for level, requirement in PROMOTIONS if requirement.met_by(standing)),
+        default=TrustLevel.NEW,
+    )
+    if earned > current:
+        set_trust_level(user=standing.member, level=earned, actor=None)
+        current = earned
+    member.trust_level = current
+    return member
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def post_url(post: Post) -> str:
+    """Where a post is read: its thread's page from the post on (the URL plan's
+    ``/forums/t/<id>/?after=<number before it>``), anchored at the post."""
+    return f"/forums/t/{post.thread_id}/?after={post.number - 1}#post-{post.number}"
+
+
+def _tell(kind, recipients, *, post: Post, thread: Thread, actor: User) -> set[int]:
+    """Notify those of ``recipients`` who may read the thread; returns who was told."""
+    members = list(access.readers(thread.category, recipients))
+    notify(
+        recipients=members,
+        kind=kind,
+        actor=actor,
+        subject=thread.title,
+        url=post_url(post),
+        target=post,
+        batch_key=f"thread:{thread.pk}",
+    )
+    return {member.pk for member in members}
+
+
+def _mentioned_members(handles: list[str]):
+    return User.objects.filter(profile__handle__in=handles)
+
+
+def _announce_thread(thread: Thread, post: Post, mentions: list[str]) -> None:
+    told = {thread.author_id}
+    if mentions:
+        told |= _tell(
+            kinds.MENTION,
+            _mentioned_members(mentions).exclude(pk__in=told),
+            post=post,
+            thread=thread,
+            actor=thread.author,
+        )
+    followers = User.objects.filter(followed_categories__category=thread.category_id)
+    _tell(
+        kinds.FOLLOWED_CATEGORY,
+        followers.exclude(pk__in=told),
+        post=post,
+        thread=thread,
+        actor=thread.author,
+    )
+
+
+def _announce_reply(thread: Thread, post: Post, mentions: list[str]) -> None:
+    """Each member hears of a reply once, by the most personal reason: a mention, a reply to
+    their thread, or a thread they follow."""
+    told = {post.author_id}
+    if mentions:
+        told |= _tell(
+            kinds.MENTION,
+            _mentioned_members(mentions).exclude(pk__in=told),
+            post=post,
+            thread=thread,
+            actor=post.author,
+        )
+    if thread.author_id is not None and thread.author_id not in told:
+        told |= _tell(
+            kinds.REPLY,
+            User.objects.filter(pk=thread.author_id),
+            post=post,
+            thread=thread,
+            actor=post.author,
+        )
+    followers = User.objects.filter(followed_threads__thread=thread.pk)
+    _tell(
+        kinds.FOLLOWED_THREAD,
+        followers.exclude(pk__in=told),
+        post=post,
+        thread=thread,
+        actor=post.author,
+    )
+
+
+# --- Threads and posts --------------------------------------------------------------------------
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    return [Tag.objects.get_or_create(name=name)[0] for name in names]
+
+
+@transaction.atomic
+def start_thread(
+    *,
+    author: User,
+    category: Category,
+    title: str,
+    body: str,
+    tags=(),
+    sector=None,
+    city_region=None,
+    knowledge_stage=None,
+    language: str | None = None,
+) -> Thread:
+    if not access.may_post_in(author, category):
+        _refuse(_("You cannot start threads in this category."))
+    cleaned = _clean(
+        title=lambda: clean_title(title),
+        body=lambda: clean_body(body),
+        tags=lambda: clean_tags(tags),
+    )
+    language = _language(language, author)
+    _check_pace(author, Action.THREAD)
+    rendered = _render(author, cleaned["body"])
+
+    thread = Thread.objects.create(
+        category=category,
+        author=author,
+        title=cleaned["title"],
+        sector=sector,
+        city_region=city_region,
+        knowledge_stage=knowledge_stage,
+        language=language,
+    )
+    post = Post.objects.create(
+        thread=thread,
+        number=1,
+        author=author,
+        body=cleaned["body"],
+        html=rendered.html,
+        language=language,
+    )
+    tags = _tags_named(cleaned["tags"])
+    if tags:
+        thread.tags.set(tags)
+        Tag.objects.filter(pk__in=[tag.pk for tag in tags]).update(
+            thread_count=F("thread_count") + 1
+        )
+    Category.objects.filter(pk=category.pk).update(
+        thread_count=F("thread_count") + 1,
+        post_count=F("post_count") + 1,
+        last_posted_at=post.created_at,
+    )
+    _add_to_standing(author, posts_written=1)
+    ThreadFollow.objects.get_or_create(member=author, thread=thread)
+    index_thread(thread)
+    _announce_thread(thread, post, _mentioned(rendered))
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, author: User, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
+    if not access.may_reply(author, thread):
+        _refuse(_("You cannot reply to this thread."))
+    cleaned = _clean(body=lambda: clean_body(body))
+    if reply_to is not None and (reply_to.thread_id != thread.pk or reply_to.is_deleted):
+        raise ValidationError({"reply_to": _("Reply to a post of this thread.")})
+    _check_pace(author, Action.REPLY)
+    rendered = _render(author, cleaned["body"])
+
+    # The lock makes concurrent replies take numbers one after the other.
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if locked.locked and not author.is_staff:
+        _refuse(_("This thread is locked."))
+    post = Post.objects.create(
+        thread=thread,
+        number=locked.post_count + 1,
+        author=author,
+        reply_to=reply_to,
+        body=cleaned["body"],
+        html=rendered.html,
+        language=author.language,
+    )
+    Thread.objects.filter(pk=thread.pk).update(
+        post_count=F("post_count") + 1, last_posted_at=post.created_at
+    )
+    Category.objects.filter(pk=thread.category_id).update(
+        post_count=F("post_count") + 1, last_posted_at=post.created_at
+    )
+    thread.post_count, thread.last_posted_at = post.number, post.created_at
+    _add_to_standing(author, posts_written=1)
+    ThreadFollow.objects.get_or_create(member=author, thread=thread)
+    index_post(post)
+    _announce_reply(thread, post, _mentioned(rendered))
+    return post
+
+
+@transaction.atomic
+def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) -> Post:
+    """Change a post (and, for an opening post, its thread's title), keeping what it was as a
+    revision. Only members newly mentioned hear of it."""
+    if not access.may_edit(editor, post):
+        _refuse(_("You can no longer edit this post."))
+    thread = post.thread
+    if title is not None and not post.is_opening:
+        raise ValidationError({"title": _("Only a thread's opening post has a title.")})
+    checks = {"body": lambda: clean_body(body)}
+    if title is not None:
+        checks["title"] = lambda: clean_title(title)
+    cleaned = _clean(**checks)
+    new_title = cleaned.get("title", thread.title)
+    if cleaned["body"] == post.body and new_title == thread.title:
+        return post
+    rendered = _render(editor, cleaned["body"])
+    before = set(_mentioned(render_post(post.body, mentions=mentionable)))
+
+    PostRevision.objects.create(
+        post=post,
+        title=thread.title if post.is_opening else "",
+        body=post.body,
+        edited_by=editor,
+    )
+    post.body, post.html, post.edited_at = cleaned["body"], rendered.html, timezone.now()
+    post.save(update_fields=["body", "html", "edited_at"])
+    if new_title != thread.title:
+        thread.title = new_title
+        thread.save(update_fields=["title"])
+        index_thread(thread)
+    else:
+        index_post(post)
+    if post.author_id != editor.pk:
+        audit.record(actor=editor, action="forums.post_edited", target=post)
+    added = [handle for handle in _mentioned(rendered) if handle not in before]
+    if added:
+        _tell(
+            kinds.MENTION,
+            _mentioned_members(added).exclude(pk=post.author_id),
+            post=post,
+            thread=thread,
+            actor=editor,
+        )
+    return post
+
+
+@transaction.atomic
+def delete_post(*, member: User, post: Post, reason: str = "") -> Post:
+    """Soft-delete: the thread shows where the post was, search forgets it."""
+    if not access.may_delete(member, post):
+        _refuse(_("You cannot delete this post."))
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    index_post(post)
+    Thread.objects.filter(pk=post.thread_id, accepted_post=post).update(accepted_post=None)
+    if post.thread.accepted_post_id == post.pk:
+        post.thread.accepted_post = None
+    if post.author_id != member.pk:
+        audit.record(actor=member, action="forums.post_deleted", target=post, reason=reason)
+    return post
+
+
+@transaction.atomic
+def move_thread(*, actor: User, thread: Thread, category: Category, reason: str = "") -> Thread:
+    """Staff move a thread to another category (audited); its counts move with it and its posts
+    are filed under the new category for search."""
+    if not (actor.is_authenticated and actor.is_staff):
+        _refuse(_("Only staff can move threads."))
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if locked.category_id == category.pk:
+        return thread
+    before = locked.category_id
+    Category.objects.filter(pk=before).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - locked.post_count
+    )
+    Category.objects.filter(pk=category.pk).update(
+        thread_count=F("thread_count") + 1,
+        post_count=F("post_count") + locked.post_count,
+        last_posted_at=Greatest(
+            Coalesce("last_posted_at", Value(locked.last_posted_at)), Value(locked.last_posted_at)
+        ),
+    )
+    thread.category = category
+    thread.save(update_fields=["category"])
+    index_thread(thread)
+    audit.record(
+        actor=actor,
+        action="forums.thread_moved",
+        target=thread,
+        reason=reason,
+        category=[before, category.pk],
+    )
+    return thread
+
+
+# --- Reactions and answers ----------------------------------------------------------------------
+
+
+def _require_reader(member: User, category: Category) -> None:
+    if not (member.is_authenticated and member.is_active):
+        _refuse(_("Sign in to do this."))
+    if not access.may_read(member, category):
+        _refuse(_("You cannot read this category."))
+
+
+@transaction.atomic
+def set_helpful(*, member: User, post: Post, helpful: bool) -> Post:
+    """Mark (or unmark) a post helpful; asking twice changes nothing. Counts on the post, its
+    thread and its author's standing, which may promote the author."""
+    _require_reader(member, post.thread.category)
+    if post.author_id == member.pk:
+        _refuse(_("You cannot mark your own post as helpful."))
+    if helpful:
+        if post.is_deleted:
+            raise ValidationError(_("This post has been deleted."), code="deleted")
+        created = Reaction.objects.get_or_create(
+            post=post, member=member, kind=Reaction.Kind.HELPFUL
+        )[1]
+        change = 1 if created else 0
+    else:
+        change = -Reaction.objects.filter(
+            post=post, member=member, kind=Reaction.Kind.HELPFUL
+        ).delete()[0]
+    if change:
+        Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + change)
+        Thread.objects.filter(pk=post.thread_id).update(helpful_count=F("helpful_count") + change)
+        if post.author is not None:
+            _add_to_standing(post.author, helpful_received=change)
+            promote(post.author)
+        post.refresh_from_db(fields=["helpful_count"])
+    return post
+
+
+@transaction.atomic
+def accept_answer(*, actor: User, post: Post) -> Thread:
+    thread = post.thread
+    if not access.may_accept(actor, thread):
+        _refuse(_("Only the thread's author can accept an answer."))
+    if post.is_opening:
+        raise ValidationError(_("The opening post asks the question: accept a reply."), "opening")
+    if post.is_deleted:
+        raise ValidationError(_("This post has been deleted."), code="deleted")
+    thread.accepted_post = post
+    thread.save(update_fields=["accepted_post"])
+    if thread.author_id != actor.pk:
+        audit.record(actor=actor, action="forums.answer_accepted", target=thread, post=post.pk)
+    return thread
+
+
+@transaction.atomic
+def clear_accepted_answer(*, actor: User, thread: Thread) -> Thread:
+    if not access.may_accept(actor, thread):
+        _refuse(_("Only the thread's author can accept an answer."))
+    if thread.accepted_post_id is None:
+        return thread
+    before = thread.accepted_post_id
+    thread.accepted_post = None
+    thread.save(update_fields=["accepted_post"])
+    if thread.author_id != actor.pk:
+        audit.record(actor=actor, action="forums.answer_cleared", target=thread, post=before)
+    return thread
+
+
+# --- Follows, bookmarks, reading ----------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_thread(*, member: User, thread: Thread, follow: bool) -> None:
+    _require_reader(member, thread.category)
+    if follow:
+        ThreadFollow.objects.get_or_create(member=member, thread=thread)
+    else:
+        ThreadFollow.objects.filter(member=member, thread=thread).delete()
+
+
+@transaction.atomic
+def follow_category(*, member: User, category: Category, follow: bool) -> None:
+    _require_reader(member, category)
+    if follow:
+        CategoryFollow.objects.get_or_create(member=member, category=category)
+    else:
+        CategoryFollow.objects.filter(member=member, category=category).delete()
+
+
+@transaction.atomic
+def set_bookmark(*, member: User, post: Post, bookmarked: bool) -> None:
+    _require_reader(member, post.thread.category)
+    if bookmarked:
+        Bookmark.objects.get_or_create(member=member, post=post)
+    else:
+        Bookmark.objects.filter(member=member, post=post).delete()
+
+
+@transaction.atomic
+def mark_read(*, member: User, thread: Thread, up_to: int) -> ReadPosition | None:
+    """The member has read ``thread`` up to post number ``up_to``. Positions only move forward;
+    newly read posts, a first visit to the thread and a first visit of the day count towards
+    their trust level. Anonymous readers have nothing to mark."""
+    if not (member.is_authenticated and member.is_active):
+        return None
+    _require_reader(member, thread.category)
+    try:
+        up_to = min(int(up_to), thread.post_count)
+    except (TypeError, ValueError):
+        raise ValidationError({"up_to": _("Give a post number.")}) from None
+    position, created = ReadPosition.objects.select_for_update().get_or_create(
+        member=member, thread=thread
+    )
+    newly_read = max(0, up_to - position.last_read)
+    if newly_read:
+        position.last_read = up_to
+        position.save(update_fields=["last_read", "updated_at"])
+    if newly_read or created:
+        _add_to_standing(member, posts_read=newly_read, threads_entered=int(created))
+    today = timezone.localdate()
+    ForumStanding.objects.filter(pk=member.pk).exclude(last_visited_on=today).update(
+        days_visited=F("days_visited") + 1, last_visited_on=today
+    )
+    promote(member)
+    return position
+
+
+# --- Categories -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_category(*, actor: User, category: Category) -> Category:
+    """Create or change a category (staff only, audited)."""
+    if not (actor.is_authenticated and actor.is_staff):
+        _refuse(_("Only staff can manage categories."))
+    category.full_clean()
+    created = category.pk is None
+    category.save()
+    audit.record(
+        actor=actor,
+        action="forums.category_created" if created else "forums.category_saved",
+        target=category,
+        slug=category.slug,
+        restriction=category.restriction,
+        position=category.position,
+    )
+    return category

@@ -1,0 +1,40 @@
+import pytest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from notifications import registry
+from notifications.registry import Delivery, Kind
+
+
+@pytest.fixture
+def reply_kind():
+    """A kind registered for the test only: shipped code declares no fake kinds."""
+    kind = registry.register(
+        Kind(
+            key="test_reply",
+            label=_("Replies to threads you follow"),
+            sentence=_("%(actor)s replied in “%(subject)s”"),
+            batch_sentence=ngettext_lazy(
+                "%(count)d new reply in “%(subject)s”",
+                "%(count)d new replies in “%(subject)s”",
+                "count",
+            ),
+        )
+    )
+    yield kind
+    registry.unregister(kind.key)
+
+
+@pytest.fixture
+def quiet_kind():
+    """A second test kind, heard of on the site only unless a member asks for mail."""
+    kind = registry.register(
+        Kind(
+            key="test_mention",
+            label=_("Mentions"),
+            sentence=_("%(actor)s mentioned you in “%(subject)s”"),
+            default=Delivery.IN_APP,
+        )
+    )
+    yield kind
+    registry.unregister(kind.key)
