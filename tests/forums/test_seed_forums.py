@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Sum
 
 from core import search
-from forums.management.commands.seed_forums import post_tokens
+from forums import indexing
 from forums.models import Category, Post, ReadPosition, Tag, Thread, ThreadFollow
 from tests.members.factories import UserFactory
 
@@ -68,19 +68,20 @@ def test_search_finds_words_from_the_data_in_every_language(members):
     assert opening in search.search(Post.objects.all(), title_word)
 
 
-def test_tokens_file_each_post_under_its_thread_and_author(members):
+def test_search_text_and_tokens_are_what_indexing_computes(members):
+    """Stored words and tokens are those the services' indexing writes, opening posts (title
+    and tags) included."""
     seed()
-    post = Post.objects.select_related("thread").filter(number__gt=1).first()
-    thread = post.thread
-    assert post.tokens == post_tokens(
-        category=thread.category_id,
-        tags=thread.tags.values_list("pk", flat=True),
-        sector=thread.sector_id,
-        city_region=thread.city_region_id,
-        knowledge_stage=thread.knowledge_stage_id,
-        author=post.author_id,
-        language=post.language,
-    )
+    seeded = {post.pk: (post.search_text, post.tokens) for post in Post.objects.all()}
+    threads = dict(Thread.objects.values_list("pk", "search_text"))
+    for thread in Thread.objects.prefetch_related("tags"):
+        indexing.index_thread(thread)
+        assert sorted(threads[thread.pk].split()) == sorted(thread.search_text.split())
+    for post in Post.objects.select_related("thread").prefetch_related("thread__tags"):
+        indexing.index_post(post)
+        text, tokens = seeded[post.pk]
+        assert sorted(text.split()) == sorted(post.search_text.split()), post.pk
+        assert tokens == post.tokens, post.pk
 
 
 def test_some_readers_have_unread_posts(members):

@@ -29,6 +29,7 @@ from django.utils.html import escape
 from tqdm import tqdm
 
 from core.search import segment
+from forums.indexing import language_token
 from forums.management.vocabulary import vocabularies
 from forums.models import (
     Category,
@@ -124,10 +125,6 @@ def chunks(items, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def language_token(language: str) -> str:
-    return "l" + "".join(char for char in language if char.isalnum())
 
 
 def post_tokens(*, category, tags, sector, city_region, knowledge_stage, author, language) -> str:
@@ -366,11 +363,14 @@ class Command(BaseCommand):
             times = [started, *(started + timedelta(seconds=offset) for offset in times)]
             category = rng.choices(category_rows, category_weights)[0]
             title = words[language].title(rng)[:200]
+            thread_tags = rng.sample(tags[language], rng.choice((0, 1, 1, 2, 3)))
+            # The opening post carries the title and tags (names in the tags' ordering).
+            opening = " ".join([title, *sorted(tag.name for tag in thread_tags)])
             thread = Thread(
                 category_id=category.pk,
                 author_id=rng.choice(authors.get(language) or everyone),
                 title=title,
-                search_text=self.search_text(title),
+                search_text=self.search_text(opening),
                 sector_id=self._maybe(rng, references["sector"], 0.5, category.sector_id),
                 city_region_id=self._maybe(rng, references["city_region"], 0.4),
                 knowledge_stage_id=self._maybe(rng, references["knowledge_stage"], 0.4),
@@ -379,7 +379,7 @@ class Command(BaseCommand):
                 last_posted_at=times[-1],
                 post_count=size,
             )
-            thread_tags = rng.sample(tags[language], rng.choice((0, 1, 1, 2, 3)))
+            thread.opening_words = opening
             plans.append((thread, language, [tag.pk for tag in thread_tags], times))
         with keeping_given_times(Thread), self.bar(len(plans), "threads") as bar:
             for chunk in chunks(plans, self.batch):
@@ -437,13 +437,13 @@ class Command(BaseCommand):
                 paragraphs = words[post_language].paragraphs(rng, rng.choice((1, 1, 2, 3)))
                 author = thread.author_id if number == 1 else rng.choice(regulars[index])
                 body = "\n\n".join(paragraphs)
-                text = f"{thread.title}\n\n{body}" if number == 1 else body
+                text = f"{thread.opening_words} {body}" if number == 1 else body
                 yield (
                     thread.pk,
                     number,
                     author,
                     body,
-                    "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
+                    "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
                     post_language,
                     created,
                     min(int(rng.paretovariate(2.0)) - 1, 40),
