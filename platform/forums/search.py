@@ -91,17 +91,18 @@ def search_posts(
     filters = (("t", tag), ("s", sector), ("a", author))
     groups = [[f"{prefix}{_pk(value)}"] for prefix, value in filters if value is not None]
     matching = search.with_tokens(matching, groups)
+    before = _end(until) if until is not None else None
     if since is not None:
         matching = matching.filter(created_at__gte=_start(since))
-    if until is not None:
-        matching = matching.filter(created_at__lt=_end(until))
+    if before is not None:
+        matching = matching.filter(created_at__lt=before)
     matching = search.search(matching, query)
     share = 0.0 if groups else share_of_posts(terms, using=matching.db)
     if category is not None:
         share *= shares.get(_pk(category), 0.0)
     common = share >= WALK_ABOVE
     if common:
-        matching = _recent(matching, share).order_by("-created_at", "-pk")
+        matching = _recent(matching, share, before).order_by("-created_at", "-pk")
     else:
         matching = _without_walking(matching)
     candidates = matching.values("pk")[:CANDIDATES]
@@ -186,13 +187,14 @@ def _common_words(using: str) -> dict[str, float]:
     return shares
 
 
-def _recent(matching: QuerySet, share: float) -> QuerySet:
-    """Matches among the posts recent enough to hold about CANDIDATES of them (twice as many
-    posts as the share says, to be safe): a range of the recency index the planner can size,
-    where a full-text condition alone it cannot."""
+def _recent(matching: QuerySet, share: float, before: datetime | None) -> QuerySet:
+    """Matches among the posts recent enough (before ``before``) to hold about CANDIDATES of
+    them (twice as many posts as the share says, to be safe): a range of the recency index the
+    planner can size, where a full-text condition alone it cannot."""
     window = min(math.ceil(2 * CANDIDATES / share), WINDOW_LIMIT)
+    posts = Post.objects.filter(created_at__lt=before) if before else Post.objects.all()
     oldest = list(
-        Post.objects.order_by("-created_at", "-pk").values_list("created_at", flat=True)[
+        posts.order_by("-created_at", "-pk").values_list("created_at", flat=True)[
             window - 1 : window
         ]
     )
@@ -260,10 +262,12 @@ def _start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _end(day) -> datetime:
-    """The end of ``until`` (exclusive): the next day's start for a date."""
+def _end(day) -> datetime | None:
+    """The end of ``until`` (exclusive): the next day's start for a date (None after the last)."""
     if isinstance(day, datetime):
         return day
+    if day >= date.max:
+        return None
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 

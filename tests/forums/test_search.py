@@ -209,9 +209,15 @@ def test_common_words_read_a_window_of_recent_posts_and_find_the_same(monkeypatc
     thread = start("Market entry", "The market is large.")
     for number in range(12):
         reply(thread, f"Market note {number}.")
+    Post.objects.filter(pk=opening(thread).pk).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
     expected = found_ids("market")
+    last_week = timezone.localdate() - timedelta(days=7)
+    expected_before = found_ids("market", until=last_week)
     monkeypatch.setattr(forum_search, "share_of_posts", lambda terms, using: 0.5)
     assert found_ids("market") == expected
+    assert found_ids("market", until=last_week) == expected_before == [opening(thread).pk]
 
 
 # --- The page ---------------------------------------------------------------------------------

@@ -352,6 +352,7 @@ class Command(BaseCommand):
         span = timedelta(days=365 * YEARS).total_seconds()
         category_rows = [category for category, _weight in categories]
         category_weights = [weight for _category, weight in categories]
+        open_categories = [c for c in category_rows if c.restriction == Category.Restriction.NONE]
         languages, language_weights = zip(*LANGUAGE_WEIGHTS.items(), strict=True)
         plans = []
         for size in sizes:
@@ -362,6 +363,8 @@ class Command(BaseCommand):
             times = sorted(rng.uniform(0, lasting) for _ in range(size - 1))
             times = [started, *(started + timedelta(seconds=offset) for offset in times)]
             category = rng.choices(category_rows, category_weights)[0]
+            if size > 1000:  # the long threads are in open categories, for everyone to read
+                category = rng.choice(open_categories)
             title = words[language].title(rng)[:200]
             thread_tags = rng.sample(tags[language], rng.choice((0, 1, 1, 2, 3)))
             # The opening post carries the title and tags (names in the tags' ordering).
