@@ -198,7 +198,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="run although posts exist: deletes every thread and post first",
+            help="run although posts exist: deletes every thread, post and follow first",
         )
 
     def handle(self, *args, **options):
@@ -262,7 +262,7 @@ class Command(BaseCommand):
 
     def _delete_all(self):
         if connection.vendor == "postgresql":
-            tables = [Thread._meta.db_table, Post._meta.db_table]
+            tables = [model._meta.db_table for model in (Thread, Post, CategoryFollow)]
             with connection.cursor() as cursor:
                 # Deferred foreign-key checks still pending in this transaction block TRUNCATE.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -271,6 +271,7 @@ class Command(BaseCommand):
             Thread.objects.update(accepted_post=None)
             Post.objects.all().delete()
             Thread.objects.all().delete()
+            CategoryFollow.objects.all().delete()
         Tag.objects.update(thread_count=0)
         Category.objects.update(thread_count=0, post_count=0, last_posted_at=None)
 
