@@ -13,8 +13,8 @@
 
 Knobs (environment): DATABASE_URL (a PostgreSQL URL; default the local knowbridge_bench database),
 BENCH_MEMBERS, BENCH_ORGANISATIONS, BENCH_THREADS, BENCH_POSTS, BENCH_LONG_THREADS,
-BENCH_LONG_SIZE (size of the data set), BENCH_SEARCH_MIX (distinct forum searches, each asked
-once), BENCH_SECONDS (load per endpoint),
+BENCH_LONG_SIZE (size of the data set), BENCH_SEARCH_MIX and BENCH_MIX_SIZE (distinct forum and
+directory searches, each asked once), BENCH_SECONDS (load per endpoint),
 BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
 BENCH_STRICT=1 (exit 1 when a target is missed).
 """
@@ -73,6 +73,7 @@ class Config:
     long_threads: int
     long_size: int
     search_mix: int
+    mix_size: int
     seconds: int
     users: int
     workers: int
@@ -91,6 +92,7 @@ class Config:
             long_threads=int(env.get("BENCH_LONG_THREADS", 4)),
             long_size=int(env.get("BENCH_LONG_SIZE", 5_000)),
             search_mix=max(1, int(env.get("BENCH_SEARCH_MIX", 360))),
+            mix_size=max(1, int(env.get("BENCH_MIX_SIZE", MIX_SIZE))),
             seconds=max(1, int(env.get("BENCH_SECONDS", 15))),
             users=max(1, int(env.get("BENCH_USERS", 4))),
             workers=max(1, int(env.get("BENCH_WORKERS", 2))),
@@ -359,16 +361,16 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
         *api_lists(),
         Endpoint(
             "directory_cold_mix",
-            f"Directory: {MIX_SIZE} distinct searches, each once",
-            cold_mix(rng, MIX_SIZE, "/directory/"),
+            f"Directory: {config.mix_size} distinct searches, each once",
+            cold_mix(rng, config.mix_size, "/directory/"),
             "page",
             directory,
             once=True,
         ),
         Endpoint(
             "api_members_cold_mix",
-            f"API members: {MIX_SIZE} distinct searches, each once",
-            cold_mix(rng, MIX_SIZE, "/api/v1/members/"),
+            f"API members: {config.mix_size} distinct searches, each once",
+            cold_mix(rng, config.mix_size, "/api/v1/members/"),
             "api",
             directory,
             once=True,

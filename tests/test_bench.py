@@ -75,6 +75,7 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         "BENCH_LONG_THREADS": "1",
         "BENCH_LONG_SIZE": "400",
         "BENCH_SEARCH_MIX": "120",
+        "BENCH_MIX_SIZE": "120",
         "BENCH_SECONDS": "1",
         "BENCH_RESULTS": str(tmp_path),
     }
@@ -84,7 +85,7 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=480,
     )
     progress = [line for line in result.stdout.splitlines() if line.startswith("[bench")]
     errors = [line for line in result.stderr.splitlines() if "/s]" not in line]  # no progress bars
