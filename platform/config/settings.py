@@ -5,6 +5,7 @@ Celery broker and e-mail written to files, all under ``var/``. Setting ``DJANGO_
 turns on the production hardening and refuses to start without real secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -239,6 +240,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_EMAIL_PERIOD = env.int("NOTIFICATION_EMAIL_PERIOD", default=600)
 if NOTIFICATION_EMAIL_PERIOD < 1:
     raise ImproperlyConfigured("NOTIFICATION_EMAIL_PERIOD is a number of seconds, at least 1.")
+
+# --- Forums ---------------------------------------------------------------------------------------
+
+# How long after posting an author may still edit a post (staff always may).
+FORUM_EDIT_WINDOW = timedelta(seconds=env.int("FORUM_EDIT_WINDOW", default=24 * 60 * 60))
 
 # --- Celery ---------------------------------------------------------------------------------------
 

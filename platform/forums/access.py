@@ -26,13 +26,12 @@ from django.utils import timezone
 from forums.models import Category, Post, Thread
 from members.models import Organisation, User
 
-DEFAULT_EDIT_WINDOW = timedelta(hours=24)
 FACILITATOR_KINDS = (Organisation.Kind.PUBLIC_FACILITATOR, Organisation.Kind.PRIVATE_FACILITATOR)
 R = Category.Restriction
 
 
 def edit_window() -> timedelta:
-    return getattr(settings, "FORUM_EDIT_WINDOW", DEFAULT_EDIT_WINDOW)
+    return settings.FORUM_EDIT_WINDOW
 
 
 def _is_member(viewer) -> bool:
