@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from core.pagination import Page, paginate
 from notifications import registry
 from notifications.models import Notification, Preference
-from notifications.registry import Delivery
 
 BELL_LIMIT = 100  # the bell shows "99+" beyond this
 
@@ -45,8 +44,3 @@ def deliveries_of(member) -> dict[str, str]:
     """How the member hears of each registered kind: their choice, else the kind's default."""
     chosen = dict(Preference.objects.filter(member=member).values_list("kind", "delivery"))
     return {kind.key: chosen.get(kind.key, kind.default) for kind in registry.kinds()}
-
-
-def settings_rows(member) -> list[tuple[registry.Kind, Delivery]]:
-    deliveries = deliveries_of(member)
-    return [(kind, Delivery(deliveries[kind.key])) for kind in registry.kinds()]

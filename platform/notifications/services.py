@@ -163,12 +163,12 @@ def email_batch(*, recipient_id: int, kind_key: str, period_start: datetime) -> 
         .select_related("actor")
         .order_by("pk")
     )
-    recipient = get_user_model().objects.get(pk=recipient_id)
+    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
     try:
         kind = registry.kind(kind_key)
     except KeyError:  # its app no longer declares it: nothing to write the mail with
         kind = None
-    sent = bool(items) and kind is not None and recipient.is_active
+    sent = bool(items) and kind is not None and recipient is not None
     if sent:
         _mail(recipient, kind, items)
         delivery.item_count = len(items)

@@ -72,3 +72,25 @@ def test_member_reads_notifications_from_the_bell(journey, reply_kind):
     expect(page.get_by_text("Your notification settings are saved.")).to_be_visible()
     expect(group.get_by_label("On the site only")).to_be_checked()
     journey.step("settings-saved")
+
+
+@pytest.mark.browser_context_args(viewport={"width": 390, "height": 844})
+def test_the_notifications_page_fits_a_phone(journey, reply_kind):
+    member = UserFactory(display_name="Chen Yu")
+    finish_onboarding(profile=member.profile)
+    author = UserFactory(display_name="Pneumonoultramicroscopicsilicovolcanoconiosis")
+    services.notify(
+        recipients=[member],
+        kind=reply_kind,
+        actor=author,
+        subject="在深圳和多伦多之间从事跨境供应链金融与新能源汽车电池回收的咨询工作已有十五年之久",
+        url="/",
+    )
+    page = journey.log_in(member.email)
+    expect(bell(page)).to_have_accessible_name("Notifications, 1 unread")
+    journey.step("dashboard-on-a-phone")
+    for path in ("/notifications/", "/notifications/settings/"):
+        journey.goto(path)
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path} scrolls sideways: {widths}"
+        journey.step(path.strip("/").replace("/", "-"))
