@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forums import access
 from forums.models import (
@@ -148,8 +149,8 @@ class SearchForm(forms.Form):
         required=False,
         help_text=_("Their handle: the end of their profile's address"),
     )
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    since = forms.DateField(label=pgettext_lazy("dates", "From"), required=False, widget=DateInput)
+    until = forms.DateField(label=pgettext_lazy("dates", "To"), required=False, widget=DateInput)
     cursor = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, categories, **kwargs):
