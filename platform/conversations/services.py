@@ -127,6 +127,7 @@ def open_owned_conversation(*, owner, participants, subject: str = "") -> Conver
     return conversation
 
 
+@transaction.atomic
 def mark_read(*, member, conversation: Conversation) -> None:
     """Everything in ``conversation`` up to its latest message is read by ``member``."""
     latest = conversation.messages.aggregate(latest=Max("id"))["latest"] or 0
@@ -135,6 +136,7 @@ def mark_read(*, member, conversation: Conversation) -> None:
     ).update(last_read_id=latest)
 
 
+@transaction.atomic
 def set_who_may_write(*, member, who: str) -> MessagingSettings:
     if who not in WhoMayWrite.values:
         raise ValidationError(
@@ -146,6 +148,7 @@ def set_who_may_write(*, member, who: str) -> MessagingSettings:
     return settings
 
 
+@transaction.atomic
 def block_member(*, member, blocked) -> Block:
     """``member`` receives nothing more from ``blocked`` (idempotent)."""
     if member.pk == blocked.pk:
@@ -154,6 +157,7 @@ def block_member(*, member, blocked) -> Block:
     return block
 
 
+@transaction.atomic
 def unblock_member(*, member, blocked) -> None:
     Block.objects.filter(blocker=member, blocked=blocked).delete()
 
