@@ -97,12 +97,30 @@ class KindSettingSerializer(serializers.Serializer):
 
 
 class SettingsSerializer(serializers.Serializer):
-    """One optional field per registered kind, so the schema lists the kinds there are."""
+    """One optional field per registered kind, so the schema lists the kinds there are.
+
+    Kind keys hold dots ("forums.reply"), which DRF would read as a path into nested data: each
+    field reads from a dotless source, and the validated data is keyed by kind again."""
 
     def get_fields(self):
         return {
             kind.key: serializers.ChoiceField(
-                choices=Delivery.choices, required=False, help_text=str(kind.label)
+                choices=Delivery.choices,
+                required=False,
+                help_text=str(kind.label),
+                source=_dotless(kind.key),
             )
             for kind in registry.kinds()
         }
+
+    def to_internal_value(self, data):
+        chosen = super().to_internal_value(data)
+        return {
+            kind.key: chosen[_dotless(kind.key)]
+            for kind in registry.kinds()
+            if _dotless(kind.key) in chosen
+        }
+
+
+def _dotless(key: str) -> str:
+    return "kind__" + key.replace(".", "__")

@@ -156,3 +156,15 @@ def test_the_api_does_not_grow_with_data(member, reply_kind):
     large = {path: count(client, path) for path in paths}
     assert large == small
     assert max(large.values()) <= MAX_QUERIES, large
+
+
+def test_settings_of_the_shipped_kinds_are_saved_by_their_dotted_keys(api, member):
+    response = api.put(
+        "/api/v1/notification-settings/",
+        {"forums.mention": "off", "conversations.message": "in_app"},
+    )
+    assert response.status_code == 200, response.content
+    chosen = {row["key"]: row["delivery"] for row in response.json()}
+    assert chosen["forums.mention"] == "off"
+    assert chosen["conversations.message"] == "in_app"
+    assert chosen["forums.reply"] == "email"
