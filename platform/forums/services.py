@@ -212,57 +212,42 @@ def _tell(kind, recipients, *, post: Post, thread: Thread, actor: User) -> set[i
     return {member.pk for member in members}
 
 
-def _mentioned_members(handles: list[str]):
-    return User.objects.filter(profile__handle__in=handles)
+def _announce(post: Post, thread: Thread, reasons, *, actor: User | None = None) -> None:
+    """Each member hears of a post once, by the first (most personal) of ``reasons`` — pairs of
+    a notification kind and the members it names — that names them."""
+    told = {post.author_id}
+    for kind, members in reasons:
+        told |= _tell(
+            kind,
+            members.exclude(pk__in=told),
+            post=post,
+            thread=thread,
+            actor=actor or post.author,
+        )
+
+
+def _mention_reason(handles: list[str]) -> list:
+    if not handles:
+        return []
+    return [(kinds.MENTION, User.objects.filter(profile__handle__in=handles))]
 
 
 def _announce_thread(thread: Thread, post: Post, mentions: list[str]) -> None:
-    told = {thread.author_id}
-    if mentions:
-        told |= _tell(
-            kinds.MENTION,
-            _mentioned_members(mentions).exclude(pk__in=told),
-            post=post,
-            thread=thread,
-            actor=thread.author,
-        )
     followers = User.objects.filter(followed_categories__category=thread.category_id)
-    _tell(
-        kinds.FOLLOWED_CATEGORY,
-        followers.exclude(pk__in=told),
-        post=post,
-        thread=thread,
-        actor=thread.author,
-    )
+    _announce(post, thread, [*_mention_reason(mentions), (kinds.FOLLOWED_CATEGORY, followers)])
 
 
 def _announce_reply(thread: Thread, post: Post, mentions: list[str]) -> None:
-    """Each member hears of a reply once, by the most personal reason: a mention, a reply to
-    their thread, or a thread they follow."""
-    told = {post.author_id}
-    if mentions:
-        told |= _tell(
-            kinds.MENTION,
-            _mentioned_members(mentions).exclude(pk__in=told),
-            post=post,
-            thread=thread,
-            actor=post.author,
-        )
-    if thread.author_id is not None and thread.author_id not in told:
-        told |= _tell(
-            kinds.REPLY,
-            User.objects.filter(pk=thread.author_id),
-            post=post,
-            thread=thread,
-            actor=post.author,
-        )
+    """A mention first, then a reply to the member's own thread, then a thread they follow."""
     followers = User.objects.filter(followed_threads__thread=thread.pk)
-    _tell(
-        kinds.FOLLOWED_THREAD,
-        followers.exclude(pk__in=told),
-        post=post,
-        thread=thread,
-        actor=post.author,
+    _announce(
+        post,
+        thread,
+        [
+            *_mention_reason(mentions),
+            (kinds.REPLY, User.objects.filter(pk=thread.author_id)),
+            (kinds.FOLLOWED_THREAD, followers),
+        ],
     )
 
 
@@ -412,14 +397,7 @@ def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) 
     if post.author_id != editor.pk:
         audit.record(actor=editor, action="forums.post_edited", target=post)
     added = [handle for handle in _mentioned(rendered) if handle not in before]
-    if added:
-        _tell(
-            kinds.MENTION,
-            _mentioned_members(added).exclude(pk=post.author_id),
-            post=post,
-            thread=thread,
-            actor=editor,
-        )
+    _announce(post, thread, _mention_reason(added), actor=editor)
     return post
 
 
