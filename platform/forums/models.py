@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -287,6 +288,11 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.thread} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        """Where the post is read in place: its thread's page that starts with it."""
+        query = f"?after={self.number - 1}" if self.number > 1 else ""
+        return f"{reverse('forums:thread', args=[self.thread_id])}{query}#post-{self.number}"
 
     @property
     def is_opening(self) -> bool:

@@ -189,14 +189,6 @@ def promote(member: User) -> User:
 # --- Notifications ------------------------------------------------------------------------------
 
 
-def post_url(post: Post) -> str:
-    """Where a post is read: its thread's page from the post on (the URL plan's
-    ``/forums/t/<id>/?after=<number before it>``), anchored at the post. Written out rather
-    than reversed: the pages' URLs are not this module's to know."""
-    query = f"?after={post.number - 1}" if post.number > 1 else ""
-    return f"/forums/t/{post.thread_id}/{query}#post-{post.number}"
-
-
 def _tell(kind, recipients, *, post: Post, thread: Thread, actor: User) -> set[int]:
     """Notify those of ``recipients`` who may read the thread; returns who was told."""
     members = list(access.readers(thread.category, recipients))
@@ -205,7 +197,7 @@ def _tell(kind, recipients, *, post: Post, thread: Thread, actor: User) -> set[i
         kind=kind,
         actor=actor,
         subject=thread.title,
-        url=post_url(post),
+        url=post.get_absolute_url(),
         target=post,
         batch_key=f"thread:{thread.pk}",
     )

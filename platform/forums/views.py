@@ -39,12 +39,6 @@ def _number(value, default: int = 0) -> int:
     return number if 0 <= number < 2**31 else default
 
 
-def post_url(post: Post) -> str:
-    """Where a post is read in place: the page of its thread that starts with it."""
-    query = f"?after={post.number - 1}" if post.number > 1 else ""
-    return f"{reverse('forums:thread', args=[post.thread_id])}{query}#post-{post.number}"
-
-
 # --- Lists --------------------------------------------------------------------------------------
 
 
@@ -153,7 +147,7 @@ def bookmark_list(request: HttpRequest) -> HttpResponse:
     )
     marks = page.items
     for mark in marks:
-        mark.url = post_url(mark.post)
+        mark.url = mark.post.get_absolute_url()
     return render(
         request,
         "forums/bookmarks.html",
@@ -205,7 +199,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         )
     if page.accepted is not None:
         page.accepted.links_profile = page.accepted.author_id in page.profiles
-        page.accepted.url = post_url(page.accepted)
+        page.accepted.url = page.accepted.get_absolute_url()
     may_reply = access.may_reply(user, thread)
     if user.is_authenticated and page.posts:
         services.mark_read(member=user, thread=thread, up_to=page.last_number)
@@ -237,7 +231,7 @@ def thread_unread(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 @require_safe
 def post_in_place(request: HttpRequest, post_id: int) -> HttpResponse:
-    return redirect(post_url(access.access_post(request.user, post_id)))
+    return redirect(access.access_post(request.user, post_id))
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -280,7 +274,7 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             except ValidationError as error:
                 forms.show_service_error(form, error)
             else:
-                return redirect(post_url(post))
+                return redirect(post)
     else:
         initial = None
         if request.GET.get("quote"):
@@ -308,7 +302,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         except ValidationError as error:
             forms.show_service_error(form, error)
         else:
-            return redirect(post_url(post))
+            return redirect(post)
     return render(request, "forums/edit_post.html", {"post": post, "form": form})
 
 
@@ -320,7 +314,7 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "forums/post_history.html",
-        {"post": post, "revisions": selectors.revisions(post), "url": post_url(post)},
+        {"post": post, "revisions": selectors.revisions(post), "url": post.get_absolute_url()},
     )
 
 
@@ -332,8 +326,10 @@ def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         services.delete_post(member=request.user, post=post)
-        return redirect(post_url(post))
-    return render(request, "forums/delete_post.html", {"post": post, "url": post_url(post)})
+        return redirect(post)
+    return render(
+        request, "forums/delete_post.html", {"post": post, "url": post.get_absolute_url()}
+    )
 
 
 # --- Toggles ------------------------------------------------------------------------------------
@@ -358,11 +354,11 @@ def helpful(request: HttpRequest, post_id: int) -> HttpResponse:
             member=request.user, post=post, helpful=_wants(request, "helpful")
         )
     except ValidationError as error:
-        return _refused(request, error, post_url(post))
+        return _refused(request, error, post.get_absolute_url())
     if request.htmx:
         post.is_helpful = _wants(request, "helpful")
         return render(request, "forums/_helpful.html", {"post": post})
-    return redirect(post_url(post))
+    return redirect(post)
 
 
 @login_required
@@ -374,7 +370,7 @@ def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
     if request.htmx:
         post.is_bookmarked = wanted
         return render(request, "forums/_bookmark.html", {"post": post})
-    return redirect(post_url(post))
+    return redirect(post)
 
 
 @login_required
@@ -387,10 +383,10 @@ def accept(request: HttpRequest, post_id: int) -> HttpResponse:
         try:
             services.accept_answer(actor=request.user, post=post)
         except ValidationError as error:
-            return _refused(request, error, post_url(post))
+            return _refused(request, error, post.get_absolute_url())
         return redirect("forums:thread", thread_id=post.thread_id)
     services.clear_accepted_answer(actor=request.user, thread=post.thread)
-    return redirect(post_url(post))
+    return redirect(post)
 
 
 @login_required
