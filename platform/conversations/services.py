@@ -29,6 +29,7 @@ from conversations.models import (
 from core.markdown import render_post
 from members import trust
 from members.access import exists_to_others
+from members.selectors import mentionable
 from notifications.services import notify
 
 DAY = timedelta(days=1)
@@ -206,7 +207,7 @@ def _render_checked(author, body: str):
         )
     except ValidationError as error:
         raise ValidationError({"body": error}) from error
-    rendered = render_post(body)
+    rendered = render_post(body, mentions=mentionable)
     errors = trust.check_content(
         author, links=rendered.links, mentions=len(rendered.mentions), images=rendered.images
     )

@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,31 +47,13 @@ from forums.models import (
     clean_tags,
     clean_title,
 )
-from members.models import Profile, User
+from members.models import User
+from members.selectors import mentionable
 from members.services import set_trust_level
 from members.trust import Action, TrustLevel, check_content, check_pace, limits_for
 from notifications.services import notify
 
 DAY = timedelta(days=1)
-MAX_MENTION_LOOKUPS = 50  # handles looked up per post: a post full of "@x" costs one small query
-
-
-# --- Rendering and limits -------------------------------------------------------------------------
-
-
-def mentionable(handles) -> dict[str, tuple[str, str]]:
-    """The members ``handles`` name who may be mentioned: active, onboarded and not hidden (a
-    hidden profile's name is not for every reader of a thread). {handle: (display name, url)}."""
-    handles = list(dict.fromkeys(handles))[:MAX_MENTION_LOOKUPS]
-    found = (
-        Profile.objects.filter(handle__in=handles, user__is_active=True, onboarded_at__isnull=False)
-        .exclude(listing=Profile.Listing.HIDDEN)
-        .values_list("handle", "user__display_name")
-    )
-    return {
-        handle: (name, reverse("members:profile", kwargs={"handle": handle}))
-        for handle, name in found
-    }
 
 
 def _render(writer: User, body: str) -> Rendered:

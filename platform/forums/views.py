@@ -19,6 +19,7 @@ from forums import access, forms, selectors, services
 from forums.models import Post, Thread
 from members import reference
 from members.models import CityRegion, KnowledgeStage, Sector
+from members.selectors import mentionable
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -416,5 +417,5 @@ def follow_category(request: HttpRequest, slug: str) -> HttpResponse:
 def preview(request: HttpRequest) -> HttpResponse:
     """The Markdown of a post being written, as it will read (for htmx; plain HTML otherwise)."""
     body = request.POST.get("body", "")[:30_000].replace("\x00", "")
-    rendered = markdown.render_post(body, mentions=services.mentionable)
+    rendered = markdown.render_post(body, mentions=mentionable)
     return render(request, "forums/_preview.html", {"html": rendered.html})

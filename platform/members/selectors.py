@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
@@ -370,3 +371,25 @@ def staff_groups(user: User) -> list[str]:
 def is_staff_account(user: User) -> bool:
     """Staff work for the platform: Django staff, or members of one of the staff groups."""
     return user.is_staff or user.groups.filter(name__in=settings.STAFF_GROUPS).exists()
+
+
+MAX_MENTION_LOOKUPS = 50  # handles looked up per post: a text full of "@x" costs one small query
+
+
+# --- Rendering and limits -------------------------------------------------------------------------
+
+
+def mentionable(handles) -> dict[str, tuple[str, str]]:
+    """The members ``handles`` name who may be mentioned in a post or a message: active,
+    onboarded and not hidden (a hidden profile's name is not for every reader).
+    {handle: (display name, url)}."""
+    handles = list(dict.fromkeys(handles))[:MAX_MENTION_LOOKUPS]
+    found = (
+        Profile.objects.filter(handle__in=handles, user__is_active=True, onboarded_at__isnull=False)
+        .exclude(listing=Profile.Listing.HIDDEN)
+        .values_list("handle", "user__display_name")
+    )
+    return {
+        handle: (name, reverse("members:profile", kwargs={"handle": handle}))
+        for handle, name in found
+    }

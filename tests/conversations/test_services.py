@@ -152,7 +152,7 @@ def test_new_members_write_five_messages_a_day(bob):
         add_message(chat, newcomer, f"{number}", at=timezone.now() - timedelta(hours=number + 1))
     with pytest.raises(ValidationError) as raised:
         services.send_message(author=newcomer, conversation=chat, body="One more")
-    assert raised.value.message_dict["body"][0].startswith("New members can post 5")
+    assert raised.value.message_dict["body"][0].startswith("You can send 5 private messages a day")
     Message.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
     services.send_message(author=newcomer, conversation=chat, body="A new day")
 
