@@ -1,0 +1,280 @@
+"""The forums' read side: thread lists, a page of a thread, what a member has not read yet.
+
+Why it stays fast at half a million posts:
+
+- Lists are keyset pages (``core.pagination.paginate``) in the order of an index on the thread
+  table: latest is ``thread_latest`` (or ``thread_latest_in_category``), unanswered the partial
+  ``thread_unanswered``, top ``thread_top``. Counts and the time of the last post live on the rows,
+  so no list counts or sorts posts.
+- A page of a thread is the range ``number > after`` of the (thread, number) unique index, read in
+  its order: page 250 of a thread reads the same 21 rows page 1 does. Posts are numbered without
+  gaps (a deleted post keeps its number), so the previous page's start is arithmetic, not a query.
+- What belongs to the viewer (helpful reactions, bookmarks, reading positions) is read for the
+  listed rows only, one query each, never one per row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from core.pagination import Page, paginate
+from forums.models import (
+    Bookmark,
+    Category,
+    CategoryFollow,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadPosition,
+    Tag,
+    Thread,
+    ThreadFollow,
+)
+from members import access as member_access
+from members.models import Membership, Profile
+
+ORDERS = ("latest", "top", "unanswered")
+PERIODS = {
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+    "year": timedelta(days=365),
+    "all": None,
+}
+LATEST = ("-last_posted_at", "-id")
+TOP = ("-helpful_count", "-id")
+
+
+def _listed(threads: QuerySet) -> QuerySet:
+    """What a row of a thread list shows: its category, author and tags."""
+    return threads.select_related("category", "author").prefetch_related("tags")
+
+
+def thread_list(
+    *,
+    categories,
+    order: str = "latest",
+    category: Category | None = None,
+    tag: Tag | None = None,
+    period: str | None = None,
+    cursor: str | None = None,
+    size: int = 30,
+) -> Page:
+    """Threads of the readable ``categories`` (one ``category`` or ``tag`` of them if given):
+    ``latest`` by last activity, ``unanswered`` (no reply yet) by last activity, ``top`` by
+    helpful reactions among threads active in ``period`` (week, month, year, all)."""
+    threads = Thread.objects.all()
+    if category is not None:
+        threads = threads.filter(category=category)
+    else:
+        threads = threads.filter(category__in=categories)
+    if tag is not None:
+        threads = threads.filter(tags=tag)
+    if order == "unanswered":
+        threads = threads.filter(post_count=1)
+    keys = LATEST
+    if order == "top":
+        keys = TOP
+        since = PERIODS.get(period or "all")
+        if since is not None:
+            threads = threads.filter(last_posted_at__gte=timezone.now() - since)
+    scope = {
+        "order": order,
+        "category": category.pk if category else None,
+        "tag": tag.pk if tag else None,
+        "period": period if order == "top" else None,
+    }
+    return paginate(_listed(threads), order=keys, cursor=cursor, size=size, scope=scope)
+
+
+def unread_counts(*, member, threads) -> dict[int, int]:
+    """Posts each of ``threads`` has had since ``member`` last read it, for threads they have
+    read before (one query); threads never opened are not counted as unread."""
+    if not member.is_authenticated or not threads:
+        return {}
+    by_id = {thread.pk: thread for thread in threads}
+    positions = ReadPosition.objects.filter(member=member, thread_id__in=by_id).values_list(
+        "thread_id", "last_read"
+    )
+    counts = {}
+    for thread_id, last_read in positions:
+        unread = by_id[thread_id].post_count - last_read
+        if unread > 0:
+            counts[thread_id] = unread
+    return counts
+
+
+def unread_threads(*, member, categories, cursor: str | None = None, size: int = 30) -> Page:
+    """Threads ``member`` has read before that have posts since, newest activity first; each
+    thread carries ``unread`` (how many posts are new)."""
+    positions = (
+        ReadPosition.objects.filter(
+            member=member,
+            thread__category__in=categories,
+            thread__post_count__gt=F("last_read"),
+        )
+        .annotate(activity=F("thread__last_posted_at"))
+        .select_related("thread", "thread__category", "thread__author")
+        .prefetch_related("thread__tags")
+    )
+    page = paginate(positions, order=("-activity", "-id"), cursor=cursor, size=size)
+    threads = []
+    for position in page.items:
+        position.thread.unread = position.thread.post_count - position.last_read
+        threads.append(position.thread)
+    return Page(items=threads, next_cursor=page.next_cursor)
+
+
+def first_unread(*, member, thread: Thread) -> int:
+    """The number of the first post ``member`` has not read (the last post when all are read;
+    the opening post for a thread they never opened or for a visitor)."""
+    if not member.is_authenticated:
+        return 1
+    last_read = (
+        ReadPosition.objects.filter(member=member, thread=thread)
+        .values_list("last_read", flat=True)
+        .first()
+    )
+    if not last_read:
+        return 1
+    return min(last_read + 1, thread.post_count)
+
+
+def bookmarks(*, member, categories=None, cursor: str | None = None, size: int = 30) -> Page:
+    """``member``'s bookmarks, newest first, with each post's thread and author; only posts in
+    ``categories`` (those the member may still read) when given."""
+    marks = Bookmark.objects.filter(member=member).select_related(
+        "post", "post__author", "post__thread", "post__thread__category"
+    )
+    if categories is not None:
+        marks = marks.filter(post__thread__category__in=categories)
+    return paginate(marks, order=("-created_at", "-id"), cursor=cursor, size=size)
+
+
+# --- A thread ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ThreadPage:
+    posts: list[Post]
+    after: int
+    next_after: int | None
+    previous_after: int | None
+    accepted: Post | None = None
+    helpful: set[int] = field(default_factory=set)
+    bookmarked: set[int] = field(default_factory=set)
+    profiles: set[int] = field(default_factory=set)  # authors whose profile the viewer may open
+
+    @property
+    def last_number(self) -> int:
+        return self.posts[-1].number if self.posts else self.after
+
+
+def _with_authors(posts: QuerySet) -> QuerySet:
+    return posts.select_related("author", "author__profile")
+
+
+def thread_page(*, thread: Thread, viewer, after: int = 0, size: int = 20) -> ThreadPage:
+    """Posts numbered after ``after``, in order, with their authors, the viewer's helpful
+    reactions and bookmarks, and whose profiles the viewer may open: a fixed number of queries
+    however deep the page. The first page also carries the accepted answer, shown under the
+    question."""
+    after = max(0, after)
+    rows = list(
+        _with_authors(Post.objects.filter(thread=thread, number__gt=after)).order_by("number")[
+            : size + 1
+        ]
+    )
+    posts, more = rows[:size], len(rows) > size
+    accepted = None
+    if after == 0 and thread.accepted_post_id:
+        accepted = next((p for p in posts if p.pk == thread.accepted_post_id), None)
+        if accepted is None:
+            accepted = _with_authors(Post.objects.filter(pk=thread.accepted_post_id)).first()
+    for post in [*posts, accepted] if accepted else posts:
+        post.thread = thread  # the permission checks read its category: no query per post
+    page = ThreadPage(
+        posts=posts,
+        after=after,
+        next_after=posts[-1].number if more else None,
+        previous_after=max(0, after - size) if after > 0 else None,
+        accepted=accepted,
+    )
+    if viewer.is_authenticated and posts:
+        ids = [post.pk for post in posts]
+        page.helpful = set(
+            Reaction.objects.filter(
+                member=viewer, post_id__in=ids, kind=Reaction.Kind.HELPFUL
+            ).values_list("post_id", flat=True)
+        )
+        page.bookmarked = set(
+            Bookmark.objects.filter(member=viewer, post_id__in=ids).values_list(
+                "post_id", flat=True
+            )
+        )
+    authors = [post.author for post in posts if post.author is not None]
+    if accepted is not None and accepted.author is not None:
+        authors.append(accepted.author)
+    page.profiles = viewable_profiles(viewer, authors)
+    return page
+
+
+def viewable_profiles(viewer, users) -> set[int]:
+    """The ids of ``users`` whose profile ``viewer`` may open, decided as
+    ``members.access.may_see_profile`` would, with one query at most (for hidden profiles, which
+    only the members of the same organisations may open)."""
+    allowed, hidden = set(), set()
+    for user in users:
+        profile = getattr(user, "profile", None)
+        if profile is None or user.pk in allowed:
+            continue
+        if viewer.is_authenticated and viewer.pk == user.pk:
+            allowed.add(user.pk)
+        elif not member_access.exists_to_others(profile):
+            continue
+        elif member_access.may_see_profile_of_stranger(viewer, profile):
+            allowed.add(user.pk)
+        elif viewer.is_authenticated and profile.listing == Profile.Listing.HIDDEN:
+            if viewer.is_staff:
+                allowed.add(user.pk)
+            else:
+                hidden.add(user.pk)
+    if hidden:
+        allowed |= set(
+            Membership.objects.filter(
+                user_id__in=hidden, organisation__memberships__user=viewer
+            ).values_list("user_id", flat=True)
+        )
+    return allowed
+
+
+def follows_thread(*, member, thread: Thread) -> bool:
+    return (
+        member.is_authenticated
+        and ThreadFollow.objects.filter(member=member, thread=thread).exists()
+    )
+
+
+def follows_category(*, member, category: Category) -> bool:
+    return (
+        member.is_authenticated
+        and CategoryFollow.objects.filter(member=member, category=category).exists()
+    )
+
+
+def revisions(post: Post) -> list[PostRevision]:
+    """A post's earlier versions, oldest first, with who made each change."""
+    return list(post.revisions.select_related("edited_by").order_by("created_at", "id"))
+
+
+def tag_named(name: str) -> Tag | None:
+    return Tag.objects.filter(name=name).first()
+
+
+def grouped_categories(categories) -> dict[str, list[Category]]:
+    """Readable categories for the forum index, topics first, then sectors, each in order."""
+    groups = {Category.Kind.TOPIC: [], Category.Kind.SECTOR: []}
+    for category in categories:
+        groups[category.kind].append(category)
+    return groups
