@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from forums.indexing import index_post, index_thread
 from forums.models import Bookmark, Category, CategoryFollow, Post, Reaction, Thread, ThreadFollow
 from members.models import Profile
 from members.trust import TrustLevel
@@ -541,3 +542,118 @@ def test_the_thread_author_or_staff_accept_an_answer(author, member, staff, thre
     assert client_for(staff).delete(url).status_code == 204
     thread.refresh_from_db()
     assert thread.accepted_post is None
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def indexed(thread, *replies):
+    """A thread and replies as search finds them (the services index what they save)."""
+    index_thread(thread)
+    for post in replies:
+        index_post(post)
+    return thread
+
+
+def found(api, **params) -> list[int]:
+    response = api.get(f"{API}/search/", params)
+    assert response.status_code == 200, response.content
+    return [result["id"] for result in response.json()["results"]]
+
+
+def test_search_finds_posts_only_in_categories_the_caller_reads(
+    anonymous, member, staff, thread, staff_thread, members_category
+):
+    reply = PostFactory(
+        thread=thread, body="Mortgage brokers in Toronto", html="<p>Mortgage brokers in Toronto</p>"
+    )
+    lounge = ThreadFactory(category=members_category, body="Mortgage rates this spring")
+    staff_post = PostFactory(thread=staff_thread, html="<p>Mortgage fraud report</p>")
+    indexed(thread, reply)
+    indexed(lounge)
+    indexed(staff_thread, staff_post)
+    lounge_post = lounge.posts.get()
+    assert found(anonymous, q="mortgage") == [reply.pk]
+    assert set(found(client_for(member), q="mortgage")) == {reply.pk, lounge_post.pk}
+    assert set(found(client_for(staff), q="mortgage")) == {reply.pk, lounge_post.pk, staff_post.pk}
+
+
+def test_search_results_carry_a_highlighted_snippet_and_their_thread(anonymous, thread):
+    reply = PostFactory(thread=thread, html="<p>在深圳开公司需要营业执照 <script>x</script></p>")
+    indexed(thread, reply)
+    [result] = anonymous.get(f"{API}/search/", {"q": "营业执照"}).json()["results"]
+    assert "<mark>营业执照</mark>" in result["snippet"]
+    assert "<script>" not in result["snippet"]
+    assert result["thread"] == {
+        "id": thread.pk,
+        "title": "Opening a bank account",
+        "category": {"slug": "market-entry", "name": "Market entry"},
+    }
+    assert result["author"]["display_name"]
+
+
+def test_search_leaves_out_deleted_posts(anonymous, thread):
+    reply = PostFactory(thread=thread, html="<p>A withdrawn remark about tariffs</p>")
+    Post.objects.filter(pk=reply.pk).update(deleted_at=timezone.now())
+    reply.refresh_from_db()
+    indexed(thread, reply)
+    assert found(anonymous, q="tariffs") == []
+
+
+def test_search_filters_by_category_tag_author_and_date(anonymous, member, thread, author):
+    other = ThreadFactory(
+        category=CategoryFactory(slug="finance"),
+        tags=[TagFactory(name="银行")],
+        body="Tariffs on steel and tariffs on aluminium",
+    )
+    mine = PostFactory(thread=thread, author=author, html="<p>Tariffs explained</p>")
+    indexed(thread, mine)
+    indexed(other)
+    theirs = other.posts.get().pk
+    assert set(found(anonymous, q="tariffs")) == {mine.pk, theirs}
+    assert found(anonymous, q="tariffs", category="finance") == [theirs]
+    assert found(anonymous, q="tariffs", tag="银行") == [theirs]
+    assert found(anonymous, q="tariffs", author=author.profile.handle) == [mine.pk]
+    today = timezone.localdate()
+    assert found(anonymous, q="tariffs", since=today + timedelta(days=1)) == []
+    assert set(found(anonymous, q="tariffs", until=today)) == {mine.pk, theirs}
+    for unknown in (
+        {"category": "staff-room"},
+        {"tag": "nothing"},
+        {"author": "zzzzzz"},
+        {"sector": "no-such"},
+    ):
+        assert found(anonymous, q="tariffs", **unknown) == []
+
+
+def test_search_by_a_hidden_member_s_handle_finds_nothing_for_strangers(anonymous, member, thread):
+    hidden = listed_member("Hidden Helper", listing=Profile.Listing.HIDDEN).user
+    indexed(thread, PostFactory(thread=thread, author=hidden, html="<p>Tariffs again</p>"))
+    assert found(client_for(member), q="tariffs", author=hidden.profile.handle) == []
+    assert len(found(client_for(hidden), q="tariffs", author=hidden.profile.handle)) == 1
+
+
+def test_search_pages_follow_the_cursor_without_repeating(anonymous, thread):
+    replies = [
+        PostFactory(thread=thread, html=f"<p>Customs broker number {n}</p>") for n in range(25)
+    ]
+    indexed(thread, *replies)
+    first = anonymous.get(f"{API}/search/", {"q": "customs"}).json()
+    second = anonymous.get(first["next"]).json()
+    ids = [r["id"] for r in first["results"]] + [r["id"] for r in second["results"]]
+    assert len(ids) == len(set(ids)) == 25
+    assert second["next"] is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "nul\x00"},
+        {"q": "x" * 201},
+        {"since": "yesterday"},
+        {"author": "UPPER"},
+        {"sector": "bad slug"},
+    ],
+)
+def test_bad_search_filters_are_400s_naming_them(anonymous, params):
+    assert set(errors(anonymous.get(f"{API}/search/", params))) == set(params)

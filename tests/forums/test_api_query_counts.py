@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from forums.indexing import index_post, index_thread
 from forums.models import Bookmark, Category, Reaction
 from members.models import Profile
 from members.trust import TrustLevel
@@ -45,8 +46,8 @@ def category():
 
 
 def grow(category, viewer, size: int) -> None:
-    """Threads and replies by members of every listing, tagged, marked helpful and bookmarked by
-    the viewer, in more categories of every restriction."""
+    """Threads and replies by members of every listing, tagged, indexed for search, marked
+    helpful and bookmarked by the viewer, in more categories of every restriction."""
     for restriction in Category.Restriction.values:
         CategoryFactory(restriction=restriction)
     listings = list(Profile.Listing.values)
@@ -55,7 +56,9 @@ def grow(category, viewer, size: int) -> None:
         author = listed_member(f"Author {number}", listing=listings[number % len(listings)]).user
         new = ThreadFactory(category=category, author=author, tags=[TagFactory(name=f"t{number}")])
         post = PostFactory(thread=thread, author=author)
-        PostFactory(thread=new, author=author)
+        index_thread(new)
+        index_post(PostFactory(thread=new, author=author))
+        index_post(post)
         Reaction.objects.create(post=post, member=viewer)
         Bookmark.objects.create(post=post, member=viewer)
 
@@ -70,6 +73,7 @@ def grow(category, viewer, size: int) -> None:
         ("/threads/", {"order": "top", "period": "month"}),
         ("/threads/", {"order": "unanswered"}),
         ("/search/", {"q": "banks"}),
+        ("/search/", {"q": "banks", "category": "market-entry", "tag": "t1"}),
     ],
 )
 def test_lists_cost_the_same_at_two_sizes(api, viewer, category, path, params):
@@ -78,6 +82,8 @@ def test_lists_cost_the_same_at_two_sizes(api, viewer, category, path, params):
     small = count(api, API + path, params)
     grow(category, viewer, 12)
     assert count(api, API + path, params) == small <= MAX_QUERIES
+    if path == "/search/":
+        assert api.get(API + path, params).json()["results"], "the search finds something"
 
 
 def test_posts_of_a_thread_cost_the_same_at_two_sizes(api, viewer, category):
