@@ -10,10 +10,15 @@ from rest_framework.test import APIClient
 
 from forums.indexing import index_post, index_thread
 from forums.models import Bookmark, Category, CategoryFollow, Post, Reaction, Thread, ThreadFollow
-from members.models import Profile
+from members.models import Organisation, Profile
 from members.trust import TrustLevel
 from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
-from tests.members.factories import UserFactory, listed_member
+from tests.members.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    listed_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +144,28 @@ def test_a_restricted_category_is_not_found_by_those_who_may_not_read_it(
     assert client_for(member).get(f"{API}/categories/staff-room/").status_code == 404
     assert client_for(staff).get(f"{API}/categories/staff-room/").status_code == 200
     assert anonymous.get(f"{API}/categories/nul%00/").status_code == 404
+
+
+def test_facilitators_categories_are_read_by_facilitators_and_staff_only(anonymous, member, staff):
+    CategoryFactory(slug="facilitators-desk", restriction=R.FACILITATORS)
+    thread = ThreadFactory(category=Category.objects.get(slug="facilitators-desk"))
+    facilitator = MembershipFactory(
+        organisation=OrganisationFactory(kind=Organisation.Kind.PUBLIC_FACILITATOR),
+        user=UserFactory(trust_level=TrustLevel.MEMBER),
+    ).user
+    for api, status in (
+        (anonymous, 404),
+        (client_for(member), 404),
+        (client_for(facilitator), 200),
+        (client_for(staff), 200),
+    ):
+        assert api.get(f"{API}/categories/facilitators-desk/").status_code == status
+        assert api.get(f"{API}/threads/{thread.pk}/").status_code == status
+    assert "facilitators-desk" in slugs(client_for(facilitator).get(f"{API}/categories/"))
+    reply = client_for(facilitator).post(
+        f"{API}/threads/{thread.pk}/posts/", {"body": "Our agency can introduce you to the banks."}
+    )
+    assert reply.status_code == 201, reply.content
 
 
 def test_members_follow_and_unfollow_categories_they_read(member, open_category, staff_category):
