@@ -188,6 +188,7 @@ class CategoryFollowView(APIView):
 
 
 @documents_errors_of(serializers.ThreadQuerySerializer, methods=["get"])
+@documents_errors_of(serializers.StartThreadSerializer, methods=["post"])
 @service_error_codes(
     ["post"],
     title=TEXT_CODES,
