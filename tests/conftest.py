@@ -7,9 +7,12 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from config.celery_app import app as celery_app
 from tests.members.factories import UserFactory
 
 STRICT = os.environ.get("KNOWBRIDGE_STRICT_TESTS") == "1"
@@ -95,3 +98,13 @@ def smtp_inbox(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def celery_worker_on_redis(transactional_db):
+    """A real Celery worker thread consuming from the real Redis broker."""
+    if not django_settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
+    celery_app.control.purge()  # nothing left over from an earlier run may reach the inbox
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield

@@ -235,6 +235,10 @@ else:
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KnowBridge <no-reply@knowbridge.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notifications are mailed in batches: at most one mail per member and kind this often (seconds).
+NOTIFICATION_EMAIL_PERIOD = env.int("NOTIFICATION_EMAIL_PERIOD", default=600)
+if NOTIFICATION_EMAIL_PERIOD < 1:
+    raise ImproperlyConfigured("NOTIFICATION_EMAIL_PERIOD is a number of seconds, at least 1.")
 
 # --- Celery ---------------------------------------------------------------------------------------
 
@@ -264,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
     "warm-directory-facets": {  # before the facets of the unfiltered directory expire
         "task": "members.tasks.warm_directory_facets",
         "schedule": 240,
+    },
+    "send-notification-emails": {  # at most one mail per member, kind and period
+        "task": "notifications.tasks.send_notification_emails",
+        "schedule": NOTIFICATION_EMAIL_PERIOD,
     },
 }
 
@@ -317,7 +325,8 @@ SPECTACULAR_SETTINGS = {
             "ErrorCode429Enum",
             "ErrorCode500Enum",
         )
-    },
+    }
+    | {"DeliveryEnum": "notifications.registry.Delivery.choices"},  # one field per kind uses it
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],

@@ -33,6 +33,8 @@ LANGUAGE_CLASS = re.compile(r"language-[a-z0-9][a-z0-9+#_-]{0,31}")
 # One leading "/" and then only URL characters: no "//host", no "/\host" (browsers read a
 # backslash as a slash), no tab or newline (browsers drop them, so "/\t/host" is "//host").
 SAME_SITE_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%?#]*")
+# Nor their percent-encoded forms, which some servers and proxies decode before routing.
+ENCODED_TRICKS = re.compile(r"%(?:[01][0-9a-f]|7f|5c)", re.IGNORECASE)
 
 # Bidirectional embeddings, overrides and isolates can reverse the text around them (a link that
 # reads "gpj.exe" as "exe.jpg", or a snippet that spills into the page); letters carry their own
@@ -59,7 +61,7 @@ def _is_allowed_link(url: str) -> bool:
 
 def is_same_site_path(url: str) -> bool:
     """A path on this site ("/forums/t/1/"), never another host however the URL is spelt."""
-    return bool(SAME_SITE_PATH.fullmatch(url)) and "%5c" not in url.lower()
+    return bool(SAME_SITE_PATH.fullmatch(url)) and not ENCODED_TRICKS.search(url)
 
 
 def _is_post_link(url: str) -> bool:
@@ -254,10 +256,9 @@ def _link_mentions(children: list[Token], people: Mapping[str, tuple[str, str]])
             continue
         start = 0
         for match in MENTION.finditer(token.content):
-            person = people.get(match.group(1))
-            if person is None:
+            name, url = people.get(match.group(1)) or ("", "")
+            if not _is_post_link(url):
                 continue
-            name, url = person
             out.append(_text(token.content[start : match.start()]))
             out.append(Token("link_open", "a", 1, attrs={"href": url, "class": "mention"}))
             out.append(_text(f"@{name}"))
@@ -267,7 +268,10 @@ def _link_mentions(children: list[Token], people: Mapping[str, tuple[str, str]])
     return [token for token in out if token.type != "text" or token.content]
 
 
-BLOCK_ENDS = {"paragraph_close", "heading_close", "fence", "code_block", "hr", "table_close"}
+BLOCK_ENDS = {
+    *("paragraph_close", "heading_close", "fence", "code_block", "hr", "table_close"),
+    *("bullet_list_close", "ordered_list_close"),
+}
 LINE_ENDS = {"tr_close"}
 CELL_ENDS = {"th_close", "td_close"}
 

@@ -138,17 +138,19 @@ def may_accept(viewer, thread: Thread) -> bool:
 
 
 def _as_id(value) -> int | None:
-    """A walked or garbled id reads as no id at all."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    """An id as an int or ASCII digits; anything else (a float, "١" which int() would read as
+    1, a number past the column's range) reads as no id at all."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int:
         return None
-    return number if 0 < number < 2**63 else None
+    return value if 0 < value < 2**63 else None
 
 
 def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
     """A category the viewer reads; ``for_write``: one they may start threads in."""
-    category = Category.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    readable_slug = isinstance(slug, str) and "\x00" not in slug  # PostgreSQL refuses NUL
+    category = Category.objects.filter(slug=slug).first() if readable_slug else None
     if category is None or not may_read(viewer, category):
         raise Http404
     if for_write and not may_post_in(viewer, category):

@@ -22,7 +22,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -266,6 +267,13 @@ def _announce_reply(thread: Thread, post: Post, mentions: list[str]) -> None:
 # --- Threads and posts --------------------------------------------------------------------------
 
 
+def _follow(member: User, thread: Thread) -> None:
+    """One statement whether or not the member already follows the thread."""
+    ThreadFollow.objects.bulk_create(
+        [ThreadFollow(member=member, thread=thread)], ignore_conflicts=True
+    )
+
+
 def _tags_named(names: list[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in names]
 
@@ -323,7 +331,7 @@ def start_thread(
         last_posted_at=post.created_at,
     )
     _add_to_standing(author, posts_written=1)
-    ThreadFollow.objects.get_or_create(member=author, thread=thread)
+    _follow(author, thread)
     index_thread(thread)
     _announce_thread(thread, post, _mentioned(rendered))
     return thread
@@ -360,7 +368,7 @@ def post_reply(*, author: User, thread: Thread, body: str, reply_to: Post | None
     )
     thread.post_count, thread.last_posted_at = post.number, post.created_at
     _add_to_standing(author, posts_written=1)
-    ThreadFollow.objects.get_or_create(member=author, thread=thread)
+    _follow(author, thread)
     index_post(post)
     _announce_reply(thread, post, _mentioned(rendered))
     return post
@@ -427,6 +435,39 @@ def delete_post(*, member: User, post: Post, reason: str = "") -> Post:
     if post.author_id != member.pk:
         audit.record(actor=member, action="forums.post_deleted", target=post, reason=reason)
     return post
+
+
+@transaction.atomic
+def move_thread(*, actor: User, thread: Thread, category: Category, reason: str = "") -> Thread:
+    """Staff move a thread to another category (audited); its counts move with it and its posts
+    are filed under the new category for search."""
+    if not (actor.is_authenticated and actor.is_staff):
+        _refuse(_("Only staff can move threads."))
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if locked.category_id == category.pk:
+        return thread
+    before = locked.category_id
+    Category.objects.filter(pk=before).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - locked.post_count
+    )
+    Category.objects.filter(pk=category.pk).update(
+        thread_count=F("thread_count") + 1,
+        post_count=F("post_count") + locked.post_count,
+        last_posted_at=Greatest(
+            Coalesce("last_posted_at", Value(locked.last_posted_at)), Value(locked.last_posted_at)
+        ),
+    )
+    thread.category = category
+    thread.save(update_fields=["category"])
+    index_thread(thread)
+    audit.record(
+        actor=actor,
+        action="forums.thread_moved",
+        target=thread,
+        reason=reason,
+        category=[before, category.pk],
+    )
+    return thread
 
 
 # --- Reactions and answers ----------------------------------------------------------------------
@@ -504,7 +545,7 @@ def clear_accepted_answer(*, actor: User, thread: Thread) -> Thread:
 def follow_thread(*, member: User, thread: Thread, follow: bool) -> None:
     _require_reader(member, thread.category)
     if follow:
-        ThreadFollow.objects.get_or_create(member=member, thread=thread)
+        _follow(member, thread)
     else:
         ThreadFollow.objects.filter(member=member, thread=thread).delete()
 
@@ -576,3 +617,20 @@ def save_category(*, actor: User, category: Category) -> Category:
         position=category.position,
     )
     return category
+
+
+@transaction.atomic
+def delete_category(*, actor: User, category: Category, reason: str = "") -> None:
+    """Remove an empty category (staff only, audited); threads are moved out first."""
+    if not (actor.is_authenticated and actor.is_staff):
+        _refuse(_("Only staff can manage categories."))
+    if Thread.objects.filter(category=category).exists():
+        raise ValidationError(_("Move its threads to another category first."), code="not_empty")
+    audit.record(
+        actor=actor,
+        action="forums.category_deleted",
+        target=category,
+        reason=reason,
+        slug=category.slug,
+    )
+    category.delete()

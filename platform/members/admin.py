@@ -44,12 +44,12 @@ def save_formsets_only(modeladmin, request, form, formsets, change) -> None:
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = ["email", "display_name", "trust_level", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "trust_level", "groups"]
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["display_name", "language"]}),
+        (_("Profile"), {"fields": ["display_name", "language", "trust_level"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -63,6 +63,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     actions = ["delete_accounts"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "trust_level" in form.base_fields:
+            # Left out of a post, the level stays as it is (the forums may have raised it).
+            form.base_fields["trust_level"].required = False
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -90,6 +97,12 @@ class UserAdmin(DjangoUserAdmin):
             return
         if {"display_name", "language"} & set(form.changed_data):
             services.update_account(user=obj, display_name=obj.display_name, language=obj.language)
+        level = form.cleaned_data.get("trust_level")
+        if "trust_level" in form.changed_data and level not in (None, ""):
+            # The stored account, so that the service sees (and audits) the level before.
+            stored = User.objects.get(pk=obj.pk)
+            services.set_trust_level(user=stored, level=int(level), actor=request.user)
+            obj.trust_level = stored.trust_level
         roles = (*services.STAFF_FLAGS, "groups", "user_permissions")
         services.set_staff_roles(
             user=obj,

@@ -12,8 +12,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from notifications import registry
 from notifications.registry import Delivery
 
 KIND_LENGTH = 50
@@ -69,6 +71,16 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.subject}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the current language: "Li Wei replied in “…”" (needs ``actor``)."""
+        try:
+            sentence = registry.kind(self.kind).sentence
+        except KeyError:  # a kind its app no longer declares
+            return self.subject
+        actor = self.actor.display_name if self.actor else gettext("Someone")
+        return sentence % {"actor": actor, "subject": self.subject}
 
 
 class Preference(models.Model):

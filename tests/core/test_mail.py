@@ -1,12 +1,9 @@
 import re
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
-from config.celery_app import app as celery_app
 from core.mail import message_from_data, message_to_data
 from core.tasks import deliver_email
 
@@ -42,16 +39,6 @@ def test_delivery_task_sends_over_smtp(smtp_inbox):
     assert received["To"] == "marie@example.org"
     assert received["Subject"] == "Bonjour"
     assert {part.get_content_type() for part in received.walk()} >= {"text/plain", "text/html"}
-
-
-@pytest.fixture
-def celery_worker_on_redis(transactional_db):
-    """A real Celery worker thread consuming from the real Redis broker."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.skip("needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
-    celery_app.control.purge()  # nothing left over from an earlier run may reach the inbox
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
 
 
 @pytest.mark.redis

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.models import AuditEvent
-from forums import services
+from forums import access, services
 from forums.models import (
     Bookmark,
     Category,
@@ -491,3 +491,59 @@ def test_staff_save_categories_audited_and_members_cannot():
         services.save_category(actor=regular(), category=category)
     with pytest.raises(ValidationError):
         services.save_category(actor=staff, category=Category(slug="exports", name_en="x"))
+
+
+def test_the_topics_and_one_category_per_sector_are_there_from_the_start():
+    from members.models import Sector
+
+    topics = Category.objects.filter(kind=Category.Kind.TOPIC, slug__in=TOPIC_SLUGS)
+    assert list(topics.values_list("slug", flat=True)) == list(TOPIC_SLUGS)  # in this order
+    for category in topics:
+        assert category.name_fr
+        assert category.name_zh_hans
+        assert category.description_en
+        assert category.description_fr
+        assert category.description_zh_hans
+        assert category.restriction == Category.Restriction.NONE
+    sectors = Category.objects.filter(kind=Category.Kind.SECTOR)
+    assert {c.sector_id for c in sectors} == set(Sector.objects.values_list("pk", flat=True))
+    assert min(c.position for c in sectors) > max(c.position for c in topics)
+
+
+TOPIC_SLUGS = (
+    "market-entry",
+    "business-practices",
+    "regulation-law",
+    "finance-investment",
+    "technology-transfer",
+    "talent-immigration",
+    "events",
+)
+
+
+def test_a_reply_costs_the_same_queries_with_few_or_many_posts_and_followers():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forums.models import ThreadFollow as Follow
+
+    def reply_queries(thread) -> int:
+        author = regular(is_staff=True)  # no pace, so both replies ask the same
+        thread = access.access_thread(author, thread.pk, for_write=True)  # as a view has it
+        with CaptureQueriesContext(connection) as captured:
+            services.post_reply(author=author, thread=thread, body=BODY)
+        return len(captured)
+
+    def grow(thread, size):
+        PostFactory.create_batch(size, thread=thread)
+        Follow.objects.bulk_create(Follow(member=UserFactory(), thread=thread) for _ in range(size))
+        thread.refresh_from_db()
+
+    thread = start()
+    grow(thread, 1)
+    reply_queries(thread)  # the content type of notifications' targets is cached after this
+    few = reply_queries(thread)
+    grow(thread, 40)
+    many = reply_queries(thread)
+    assert many == few
+    assert few <= 25

@@ -7,7 +7,14 @@ from notifications.registry import Delivery, Kind
 
 
 @pytest.fixture
-def reply_kind():
+def only_test_kinds(monkeypatch):
+    """The registry as if no app had declared kinds (the apps' own, e.g. the forums', are back
+    after the test), so that lists of kinds hold just the test's."""
+    monkeypatch.setattr(registry, "_kinds", {})
+
+
+@pytest.fixture
+def reply_kind(only_test_kinds):
     """A kind registered for the test only: shipped code declares no fake kinds."""
     kind = registry.register(
         Kind(
@@ -26,7 +33,7 @@ def reply_kind():
 
 
 @pytest.fixture
-def quiet_kind():
+def quiet_kind(only_test_kinds):
     """A second test kind, heard of on the site only unless a member asks for mail."""
     kind = registry.register(
         Kind(
