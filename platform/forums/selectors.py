@@ -16,7 +16,7 @@ Why it stays fast at half a million posts:
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 
 from core.pagination import Page, paginate
@@ -165,6 +165,7 @@ class ThreadPage:
     helpful: set[int] = field(default_factory=set)
     bookmarked: set[int] = field(default_factory=set)
     profiles: set[int] = field(default_factory=set)  # authors whose profile the viewer may open
+    follows: bool = False  # the viewer follows the thread
 
     @property
     def last_number(self) -> int:
@@ -177,47 +178,54 @@ def _with_authors(posts: QuerySet) -> QuerySet:
 
 def thread_page(*, thread: Thread, viewer, after: int = 0, size: int = 20) -> ThreadPage:
     """Posts numbered after ``after``, in order, with their authors, the viewer's helpful
-    reactions and bookmarks, and whose profiles the viewer may open: a fixed number of queries
-    however deep the page. The first page also carries the accepted answer, shown under the
-    question."""
+    reactions and bookmarks, whether they follow the thread, and whose profiles they may open: a
+    fixed number of queries however deep the page. Posts are numbered without gaps, so the page
+    is the range (after, after + size]; the first page also carries the accepted answer (shown
+    under the question), read in the same query."""
     after = max(0, after)
-    rows = list(
-        _with_authors(Post.objects.filter(thread=thread, number__gt=after)).order_by("number")[
-            : size + 1
-        ]
-    )
-    posts, more = rows[:size], len(rows) > size
-    accepted = None
-    if after == 0 and thread.accepted_post_id:
-        accepted = next((p for p in posts if p.pk == thread.accepted_post_id), None)
-        if accepted is None:
-            accepted = _with_authors(Post.objects.filter(pk=thread.accepted_post_id)).first()
-    for post in [*posts, accepted] if accepted else posts:
+    wanted = Q(number__gt=after, number__lte=after + size)
+    accepted_pk = thread.accepted_post_id if after == 0 else None
+    if accepted_pk:
+        wanted |= Q(pk=accepted_pk)
+    rows = list(_with_authors(Post.objects.filter(wanted, thread=thread)).order_by("number"))
+    for post in rows:
         post.thread = thread  # the permission checks read its category: no query per post
+    posts = [post for post in rows if after < post.number <= after + size]
+    accepted = next((post for post in rows if post.pk == accepted_pk), None)
     page = ThreadPage(
         posts=posts,
         after=after,
-        next_after=posts[-1].number if more else None,
+        next_after=after + size if thread.post_count > after + size else None,
         previous_after=max(0, after - size) if after > 0 else None,
         accepted=accepted,
     )
-    if viewer.is_authenticated and posts:
-        ids = [post.pk for post in posts]
-        page.helpful = set(
-            Reaction.objects.filter(
-                member=viewer, post_id__in=ids, kind=Reaction.Kind.HELPFUL
-            ).values_list("post_id", flat=True)
-        )
-        page.bookmarked = set(
-            Bookmark.objects.filter(member=viewer, post_id__in=ids).values_list(
-                "post_id", flat=True
-            )
-        )
-    authors = [post.author for post in posts if post.author is not None]
-    if accepted is not None and accepted.author is not None:
-        authors.append(accepted.author)
+    if viewer.is_authenticated:
+        marks = _marks(viewer, thread, [post.pk for post in posts])
+        page.helpful, page.bookmarked = marks["helpful"], marks["bookmark"]
+        page.follows = thread.pk in marks["follow"]
+    authors = [post.author for post in rows if post.author is not None]
     page.profiles = viewable_profiles(viewer, authors)
     return page
+
+
+def _marks(viewer, thread: Thread, post_ids: list[int]) -> dict[str, set[int]]:
+    """What ``viewer`` marked on a page, in one query: the posts they found helpful, those they
+    bookmarked, and the thread if they follow it."""
+    parts = (
+        Reaction.objects.filter(member=viewer, post_id__in=post_ids, kind=Reaction.Kind.HELPFUL)
+        .annotate(mark=Value("helpful"))
+        .values_list("post_id", "mark"),
+        Bookmark.objects.filter(member=viewer, post_id__in=post_ids)
+        .annotate(mark=Value("bookmark"))
+        .values_list("post_id", "mark"),
+        ThreadFollow.objects.filter(member=viewer, thread=thread)
+        .annotate(mark=Value("follow"))
+        .values_list("thread_id", "mark"),
+    )
+    marks = {"helpful": set(), "bookmark": set(), "follow": set()}
+    for pk, mark in parts[0].union(*parts[1:], all=True):
+        marks[mark].add(pk)
+    return marks
 
 
 def viewable_profiles(viewer, users) -> set[int]:
@@ -247,13 +255,6 @@ def viewable_profiles(viewer, users) -> set[int]:
             ).values_list("user_id", flat=True)
         )
     return allowed
-
-
-def follows_thread(*, member, thread: Thread) -> bool:
-    return (
-        member.is_authenticated
-        and ThreadFollow.objects.filter(member=member, thread=thread).exists()
-    )
 
 
 def follows_category(*, member, category: Category) -> bool:
