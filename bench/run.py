@@ -1,7 +1,8 @@
 """`make bench`: load the platform's key pages and API lists on PostgreSQL and report the figures.
 
 1. checks that PostgreSQL answers, creates the benchmark database if needed and migrates it;
-2. generates the scale data set (`manage.py seed_scale`) unless the database already holds it;
+2. generates the scale data set (`manage.py seed_scale`, then `manage.py seed_forums`) unless
+   the database already holds it;
 3. starts gunicorn (2 sync workers) on a free port of 127.0.0.1, with DEBUG off and BENCHMARK on;
 4. warms every endpoint up, then loads each one in turn from a separate locust process;
 5. reads the server-side time of every request (µs) from gunicorn's access log, the client-side
@@ -11,7 +12,9 @@
    targets are met.
 
 Knobs (environment): DATABASE_URL (a PostgreSQL URL; default the local knowbridge_bench database),
-BENCH_MEMBERS, BENCH_ORGANISATIONS (size of the data set), BENCH_SECONDS (load per endpoint),
+BENCH_MEMBERS, BENCH_ORGANISATIONS, BENCH_THREADS, BENCH_POSTS, BENCH_LONG_THREADS,
+BENCH_LONG_SIZE (size of the data set), BENCH_SEARCH_MIX and BENCH_MIX_SIZE (distinct forum and
+directory searches, each asked once), BENCH_SECONDS (load per endpoint),
 BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
 BENCH_STRICT=1 (exit 1 when a target is missed).
 """
@@ -53,6 +56,11 @@ DIRECTORY_P95_MS = 50
 PROFILE_P95_MS = 30
 MAX_QUERIES = 12
 MAX_WORKER_RSS_MB = 150
+FORUM_PAGE_P95_MS = 50
+FORUM_SEARCH_P95_MS = 150
+FORUM_MIN_RATIO = 0.3  # list and thread pages, as a share of the one-query baseline's rate
+DEEP_PAGE_SLACK = 1.2  # a deep page of a long thread is "as fast" within 20% (and 1 ms)
+COMMON_SHARE = 0.05  # a search term found in more than this share of posts is common
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,12 @@ class Config:
     database_url: str
     members: int
     organisations: int
+    threads: int
+    posts: int
+    long_threads: int
+    long_size: int
+    search_mix: int
+    mix_size: int
     seconds: int
     users: int
     workers: int
@@ -73,6 +87,12 @@ class Config:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             members=int(env.get("BENCH_MEMBERS", 100_000)),
             organisations=int(env.get("BENCH_ORGANISATIONS", 2_000)),
+            threads=int(env.get("BENCH_THREADS", 20_000)),
+            posts=int(env.get("BENCH_POSTS", 500_000)),
+            long_threads=int(env.get("BENCH_LONG_THREADS", 4)),
+            long_size=int(env.get("BENCH_LONG_SIZE", 5_000)),
+            search_mix=max(1, int(env.get("BENCH_SEARCH_MIX", 360))),
+            mix_size=max(1, int(env.get("BENCH_MIX_SIZE", MIX_SIZE))),
             seconds=max(1, int(env.get("BENCH_SECONDS", 15))),
             users=max(1, int(env.get("BENCH_USERS", 4))),
             workers=max(1, int(env.get("BENCH_WORKERS", 2))),
@@ -88,6 +108,7 @@ class Endpoint:
     paths: list[str]
     kind: str  # "page", "api" or "baseline"
     target_ms: int | None = None  # server-side p95 target
+    min_ratio: float | None = None  # target: at least this share of the baseline's rate
     headers: dict = field(default_factory=dict)
     viewer: str = "anonymous"  # "anonymous", "member" (session cookie) or "token"
     once: bool = False  # each path asked once, in turn, no warm-up: a cold mix of distinct inputs
@@ -175,35 +196,59 @@ def setup_django() -> None:
 
 
 def ensure_dataset(config: Config) -> dict | None:
-    """Run seed_scale unless the database holds the data set of the requested size.
+    """Run seed_scale, then seed_forums, unless the database holds the data set of the requested
+    size (the forums' set is made again whenever the members are).
 
-    Returns the seed's time per phase when it ran."""
+    Returns the seeds' time per phase when they ran."""
     from django.core.management import call_command
 
+    from forums.models import Post, Thread
     from members.management.commands.seed_scale import SCALE_DOMAIN
     from members.models import Organisation, User
 
     members = User.objects.filter(email__endswith=f"@{SCALE_DOMAIN}").count()
     organisations = Organisation.objects.filter(website__contains=f".{SCALE_DOMAIN}/").count()
+    seeds = []
     if (members, organisations) == (config.members, config.organisations):
         say(f"data set present: {members:,} members, {organisations:,} organisations")
+    else:
+        size = f"{config.members:,} members, {config.organisations:,} organisations"
+        say(f"generating the data set: {size}")
+        output = Tee(sys.stdout)
+        call_command(
+            "seed_scale",
+            members=config.members,
+            organisations=config.organisations,
+            force=members > 0,
+            stdout=output,
+        )
+        seeds.append(("", output.getvalue()))
+    threads, posts = Thread.objects.count(), Post.objects.count()
+    if not seeds and (threads, posts) == (config.threads, config.posts):
+        say(f"forums present: {threads:,} threads, {posts:,} posts")
+    else:
+        say(f"generating the forums: {config.threads:,} threads, {config.posts:,} posts")
+        output = Tee(sys.stdout)
+        call_command(
+            "seed_forums",
+            threads=config.threads,
+            posts=config.posts,
+            long_threads=config.long_threads,
+            long_size=config.long_size,
+            readers=max(10, min(2_000, config.members // 20)),
+            force=posts > 0 or threads > 0,
+            stdout=output,
+        )
+        seeds.append(("forums: ", output.getvalue()))
+    if not seeds:
         return None
-    size = f"{config.members:,} members, {config.organisations:,} organisations"
-    say(f"generating the data set: {size}")
-    output = Tee(sys.stdout)
-    call_command(
-        "seed_scale",
-        members=config.members,
-        organisations=config.organisations,
-        force=members > 0,
-        stdout=output,
-    )
-    phases = re.findall(r"^  (.+?)\s+([\d.]+) s$", output.getvalue(), flags=re.MULTILINE)
-    total = re.search(r"ready in ([\d.]+) s", output.getvalue())
-    return {
-        "phases_s": {name: float(seconds) for name, seconds in phases},
-        "total_s": float(total.group(1)) if total else None,
-    }
+    phases, total = {}, 0.0
+    for prefix, text in seeds:
+        for name, seconds in re.findall(r"^  (.+?)\s+([\d.]+) s$", text, flags=re.MULTILINE):
+            phases[f"{prefix}{name}"] = float(seconds)
+        ready = re.search(r"ready in ([\d.]+) s", text)
+        total += float(ready.group(1)) if ready else 0.0
+    return {"phases_s": phases, "total_s": round(total, 1)}
 
 
 class Tee(StringIO):
@@ -250,6 +295,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
     credentials = {
         "member": {"Cookie": session},
         "token": {"Authorization": f"Token {token.key}"},
+        "reader": forum_reader_cookie(),
     }
 
     def q(text: str) -> str:
@@ -315,25 +361,190 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
         *api_lists(),
         Endpoint(
             "directory_cold_mix",
-            f"Directory: {MIX_SIZE} distinct searches, each once",
-            cold_mix(rng, MIX_SIZE, "/directory/"),
+            f"Directory: {config.mix_size} distinct searches, each once",
+            cold_mix(rng, config.mix_size, "/directory/"),
             "page",
             directory,
             once=True,
         ),
         Endpoint(
             "api_members_cold_mix",
-            f"API members: {MIX_SIZE} distinct searches, each once",
-            cold_mix(rng, MIX_SIZE, "/api/v1/members/"),
+            f"API members: {config.mix_size} distinct searches, each once",
+            cold_mix(rng, config.mix_size, "/api/v1/members/"),
             "api",
             directory,
             once=True,
         ),
+        *forum_pages(rng, config),
         Endpoint("one_query", "Baseline: one-query view", ["/bench/one-query/"], "baseline"),
     ]
+    searches, search_terms = forum_search_mix(rng, config.search_mix)
+    if searches:
+        endpoints.insert(-1, searches)
     for endpoint in endpoints:
         endpoint.headers = dict(credentials.get(endpoint.viewer, {}))
-    return endpoints, {"viewer_id": viewer.pk}
+    return endpoints, {"viewer_id": viewer.pk, "forum_search_terms": search_terms}
+
+
+# --- Forums ---------------------------------------------------------------------------------------
+
+
+def forum_reader_cookie() -> dict:
+    """The session of the member who has read the most threads part of the way (the unread
+    view's viewer)."""
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+
+    from forums.models import ReadPosition
+    from members.models import User
+
+    reader = (
+        ReadPosition.objects.values("member").annotate(read=Count("pk")).order_by("-read").first()
+    )
+    if reader is None:
+        return {}
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(pk=reader["member"]))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
+
+
+def forum_pages(rng: random.Random, config: Config) -> list[Endpoint]:
+    """A category page, the latest list, thread pages (first pages, and pages deep in the long
+    threads next to those threads' first pages), the unread view of a member; those whose
+    address the URLconf does not have yet are left out, with a word."""
+    from forums.models import Category, Thread
+
+    open_ones = Thread.objects.filter(category__restriction=Category.Restriction.NONE)
+    categories = list(
+        Category.objects.filter(
+            restriction=Category.Restriction.NONE, thread_count__gt=0
+        ).values_list("slug", flat=True)
+    )
+    threads = list(open_ones.values_list("pk", flat=True))
+    long_threads = list(
+        open_ones.filter(post_count__gt=100)
+        .order_by("-post_count")
+        .values_list("pk", "post_count")[: max(config.long_threads, 1)]
+    )
+    deep = [
+        f"/forums/t/{pk}/?after={after}"
+        for pk, count in long_threads
+        for after in rng.sample(range(count * 3 // 4, count - 20), min(100, count // 4 - 20))
+    ]
+    page, ratio = FORUM_PAGE_P95_MS, FORUM_MIN_RATIO
+    planned = [
+        Endpoint(
+            "forum_category",
+            "Forums: a category page",
+            [f"/forums/c/{urllib.parse.quote(slug)}/" for slug in categories],
+            "page",
+            page,
+            min_ratio=ratio,
+        ),
+        Endpoint("forum_latest", "Forums: latest", ["/forums/latest/"], "page", page, ratio),
+        Endpoint(
+            "forum_thread",
+            "Forums: a thread's first page",
+            [f"/forums/t/{pk}/" for pk in rng.sample(threads, min(len(threads), 500))],
+            "page",
+            page,
+            min_ratio=ratio,
+        ),
+        Endpoint(
+            "forum_thread_long_first",
+            "Forums: a long thread's first page",
+            [f"/forums/t/{pk}/" for pk, _count in long_threads],
+            "page",
+            page,
+            min_ratio=ratio,
+        ),
+        Endpoint(
+            "forum_thread_deep",
+            "Forums: a page deep in a long thread",
+            deep,
+            "page",
+            page,
+            min_ratio=ratio,
+        ),
+        Endpoint(
+            "forum_unread",
+            "Forums: unread, signed in",
+            ["/forums/unread/"],
+            "page",
+            page,
+            min_ratio=ratio,
+            viewer="reader",
+        ),
+    ]
+    endpoints = []
+    for endpoint in planned:
+        if not endpoint.paths or not _resolves(endpoint.paths[0].split("?")[0]):
+            say(f"left out: {endpoint.label} (no such page or no data yet)")
+        else:
+            endpoints.append(endpoint)
+    return endpoints
+
+
+def forum_search_mix(rng: random.Random, size: int) -> tuple[Endpoint | None, dict]:
+    """``size`` distinct forum searches, a third in each language, each a word drawn from the
+    posts' own search text: a sixth of them common (in more than COMMON_SHARE of the posts of
+    a sample), a third middling, the rest rare; each asked once."""
+    from django.db.models import Max, Min
+
+    from forums.models import Post
+
+    if not _resolves("/forums/search/"):
+        say("left out: forum search (no such page yet)")
+        return None, {}
+    bounds = Post.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return None, {}
+    span = range(bounds["low"], bounds["high"] + 1)
+    sample = list(
+        Post.objects.filter(
+            pk__in=rng.sample(span, min(len(span), 8_000)), deleted_at=None
+        ).values_list("language", "search_text")
+    )
+    found_in: dict[str, int] = {}
+    by_language: dict[str, set] = {}
+    for language, text in sample:
+        for token in set(text.split()):
+            found_in[token] = found_in.get(token, 0) + 1
+            by_language.setdefault(language, set()).add(token)
+    share = {token: count / len(sample) for token, count in found_in.items()}
+    terms: dict[str, None] = {}
+    languages = sorted(by_language)
+    for index, language in enumerate(languages):
+        quota = (size - len(terms)) // (len(languages) - index)
+        words = sorted(
+            t for t in by_language[language] - set(terms) if len(t) > 1 and not t.isdigit()
+        )
+        common = [t for t in words if share[t] > COMMON_SHARE]
+        middle = [t for t in words if 0.005 <= share[t] <= COMMON_SHARE]
+        rare = [t for t in words if share[t] < 0.005]
+        picked = rng.sample(common, min(len(common), quota // 6))
+        picked += rng.sample(middle, min(len(middle), quota // 3))
+        rest = [t for t in rare + middle + common if t not in picked]
+        picked += rng.sample(rest, min(len(rest), quota - len(picked)))
+        terms.update(dict.fromkeys(picked))
+    stats = {
+        "terms": len(terms),
+        "common_over_5_percent": sum(share[t] > COMMON_SHARE for t in terms),
+        "rare_under_half_percent": sum(share[t] < 0.005 for t in terms),
+        "largest_share": round(max((share[t] for t in terms), default=0.0), 3),
+        "sampled_posts": len(sample),
+    }
+    endpoint = Endpoint(
+        "forum_search_mix",
+        f"Forums: {len(terms)} distinct searches (en/fr/zh), each once",
+        [f"/forums/search/?q={urllib.parse.quote_plus(term)}" for term in terms],
+        "page",
+        FORUM_SEARCH_P95_MS,
+        once=True,
+    )
+    return endpoint, stats
 
 
 def cold_mix(rng: random.Random, size: int, path: str) -> list[str]:
@@ -694,6 +905,26 @@ def targets(endpoints: list[Endpoint], workers: dict) -> list[dict]:
                     "met": value is not None and value <= endpoint.target_ms,
                 }
             )
+    for endpoint in endpoints:
+        if endpoint.min_ratio is not None:
+            results.append(
+                {
+                    "target": f"{endpoint.label}: ≥ {endpoint.min_ratio}× the one-query baseline",
+                    "value": endpoint.ratio,
+                    "met": endpoint.ratio is not None and endpoint.ratio >= endpoint.min_ratio,
+                }
+            )
+    by_name = {endpoint.name: endpoint for endpoint in endpoints}
+    deep, first = by_name.get("forum_thread_deep"), by_name.get("forum_thread_long_first")
+    if deep and first and deep.server_p95_ms is not None and first.server_p95_ms is not None:
+        results.append(
+            {
+                "target": "a page deep in a long thread as fast as its first page "
+                f"(p95 within {DEEP_PAGE_SLACK}× + 1 ms)",
+                "value": f"{deep.server_p95_ms} ms deep, {first.server_p95_ms} ms first",
+                "met": deep.server_p95_ms <= first.server_p95_ms * DEEP_PAGE_SLACK + 1,
+            }
+        )
     worst = max(endpoints, key=lambda endpoint: max(endpoint.queries, default=0))
     # A mix of searches may take a counting query more or less (exact or estimated counts).
     varying = [e.label for e in endpoints if len(set(e.queries)) > 1 and not e.once]

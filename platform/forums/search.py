@@ -17,23 +17,44 @@ terms are found inside a sentence, and accents optional) in ``<mark>``.
 """
 
 import html
+import math
 import re
 import unicodedata
+from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core import search
 from core.pagination import Page, paginate
-from forums.models import Post, Thread
+from forums.models import Category, Post, Thread
 
-CANDIDATES = 500  # matches ranked per search: the most recent ones
+CANDIDATES = 100  # matches ranked per search: the most recent ones
 SNIPPET_LENGTH = 240  # characters of text around the first match
 SNIPPET_BEFORE = 60  # of which before it
 SCANNED = 20_000  # characters of a post looked through for a match
+WALK_ABOVE = 0.015  # share of posts from which a search walks the recency index
+WINDOW_LIMIT = 20_000  # most recent posts such a search reads at most
+COMMON_WORDS_SECONDS = 600  # how long a worker keeps the statistics of common words
+_COMMON_WORDS: dict[str, tuple[float, dict[str, float]]] = {}
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _TAG = re.compile(r"<[^>]*>")
@@ -59,35 +80,39 @@ def search_posts(
     ``category``, ``tag``, ``sector`` and ``author`` are model instances or ids; ``since`` and
     ``until`` dates (both days included) or datetimes. A query without words finds nothing."""
     terms = query_terms(query)
-    readable = _ids(categories)
+    every, readable, shares = _categories(categories)
+    if category is not None:
+        readable &= {_pk(category)}
     if not terms or not readable:
         return Page(items=[], next_cursor=None)
-    groups = [[f"c{pk}" for pk in sorted(readable)]]
-    if category is not None:
-        if _pk(category) not in readable:
-            return Page(items=[], next_cursor=None)
-        groups = [[f"c{_pk(category)}"]]
-    for prefix, value in (("t", tag), ("s", sector), ("a", author)):
-        if value is not None:
-            groups.append([f"{prefix}{_pk(value)}"])
-    matching = search.with_tokens(Post.objects.filter(deleted_at__isnull=True), groups)
+    matching = Post.objects.filter(deleted_at__isnull=True)
+    if every - readable:
+        matching = matching.exclude(tokens__regex=_any_token("c", every - readable))
+    filters = (("t", tag), ("s", sector), ("a", author))
+    groups = [[f"{prefix}{_pk(value)}"] for prefix, value in filters if value is not None]
+    matching = search.with_tokens(matching, groups)
+    before = _end(until) if until is not None else None
     if since is not None:
         matching = matching.filter(created_at__gte=_start(since))
-    if until is not None:
-        matching = matching.filter(created_at__lt=_end(until))
+    if before is not None:
+        matching = matching.filter(created_at__lt=before)
     matching = search.search(matching, query)
-    candidates = matching.order_by("-created_at", "-pk").values("pk")[:CANDIDATES]
-    rows = _scored(Post.objects.filter(pk__in=candidates), query)
-    rows = rows.select_related("thread__category", "author__profile").defer(
-        "body", "search_text", "tokens", "thread__search_text"
-    )
+    share = 0.0 if groups else share_of_posts(terms, using=matching.db)
+    if category is not None:
+        share *= shares.get(_pk(category), 0.0)
+    common = share >= WALK_ABOVE
+    if common:
+        matching = _recent(matching, share, before).order_by("-created_at", "-pk")
+    else:
+        matching = _without_walking(matching)
+    candidates = matching.values("pk")[:CANDIDATES]
+    ranked = _scored(Post.objects.filter(pk__in=candidates), query).only("pk")
     scope = {
         "q": " ".join(terms),
         "categories": sorted(readable),
         **{
-            name: _pk(value) if not isinstance(value, date) else value.isoformat()
+            name: value.isoformat() if isinstance(value, date) else _pk(value)
             for name, value in (
-                ("category", category),
                 ("tag", tag),
                 ("sector", sector),
                 ("author", author),
@@ -97,17 +122,94 @@ def search_posts(
             if value is not None
         },
     }
-    page = paginate(rows, order=("-score", "-pk"), cursor=cursor, size=size, scope=scope)
-    for post in page.items:
+    # Common words: walk the recency index (a few thousand rows) rather than gather every match.
+    with search.read_in_index_order(ranked.db) if common else nullcontext():
+        page = paginate(ranked, order=("-score", "-pk"), cursor=cursor, size=size, scope=scope)
+    return Page(items=_shown(page.items, terms), next_cursor=page.next_cursor)
+
+
+def _shown(ranked: list, terms: list[str]) -> list[Post]:
+    """The page's posts with their thread, category and author, snippets and highlighted
+    titles: one query for the page's rows only."""
+    posts = (
+        Post.objects.select_related("thread__category", "author__profile")
+        .defer("body", "search_text", "tokens", "thread__search_text")
+        .in_bulk([post.pk for post in ranked])
+    )
+    shown = []
+    for row in ranked:
+        post = posts[row.pk]
+        post.score = row.score
         post.snippet = snippet(plain_text(post.html), terms)
         post.title_html = highlight(post.thread.title, terms)
-    return page
+        shown.append(post)
+    return shown
 
 
 def query_terms(query: str) -> list[str]:
     """The words a query is searched by, as the index holds them (casefolded, Chinese
     segmented), accents left as typed; empty when it has none."""
     return search.segment(query or "").split()
+
+
+def share_of_posts(terms: list[str], *, using: str) -> float:
+    """Roughly which share of posts hold all these words, from PostgreSQL's statistics of the
+    search vector (ANALYZE keeps its 1,000 most common words, each with its share; other words
+    count as rare). A sub-word that jieba also gives (合作 of 合作伙伴) adds nothing, so it is
+    left out: the planner, which multiplies shares, takes such a common word for a rare one."""
+    shares = _common_words(using)
+    if not shares:
+        return 0.0
+    words = {_fold(term) for term in terms}
+    share = 1.0
+    for word in words:
+        if not any(word != other and word in other for other in words):
+            share *= shares.get(word, 0.0)
+    return share
+
+
+def _common_words(using: str) -> dict[str, float]:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return {}
+    cached = _COMMON_WORDS.get(using)
+    if cached is not None and cached[0] > monotonic():
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+            [Post._meta.db_table, search.SEARCH_VECTOR_COLUMN],
+        )
+        row = cursor.fetchone()
+    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _COMMON_WORDS[using] = (monotonic() + COMMON_WORDS_SECONDS, shares)
+    return shares
+
+
+def _recent(matching: QuerySet, share: float, before: datetime | None) -> QuerySet:
+    """Matches among the posts recent enough (before ``before``) to hold about CANDIDATES of
+    them (twice as many posts as the share says, to be safe): a range of the recency index the
+    planner can size, where a full-text condition alone it cannot."""
+    window = min(math.ceil(2 * CANDIDATES / share), WINDOW_LIMIT)
+    posts = Post.objects.filter(created_at__lt=before) if before else Post.objects.all()
+    oldest = list(
+        posts.order_by("-created_at", "-pk").values_list("created_at", flat=True)[
+            window - 1 : window
+        ]
+    )
+    return matching.filter(created_at__gte=oldest[0]) if oldest else matching
+
+
+def _without_walking(matching: QuerySet) -> QuerySet:
+    """Most recent first, in an order no index gives: for rarer words PostgreSQL then gathers
+    the matches from the full-text index and sorts them, rather than walk the recency index
+    through tens of thousands of posts (its cost model takes the walk for cheaper than it is,
+    since it does not count the full-text test of every row)."""
+    if connections[matching.db].vendor != "postgresql":
+        return matching.order_by("-created_at", "-pk")
+    unindexed = ExpressionWrapper(F("created_at") + Value(timedelta(0)), DateTimeField())
+    return matching.order_by(unindexed.desc(), "-pk")
 
 
 def _scored(rows: QuerySet, query: str) -> QuerySet:
@@ -130,10 +232,28 @@ def _pk(value) -> int:
     return int(getattr(value, "pk", value))
 
 
-def _ids(categories) -> set[int]:
+def _categories(categories) -> tuple[set[int], set[int], dict[int, float]]:
+    """Every category's id, those of ``categories`` (a queryset, instances or ids), and each
+    one's share of the posts, in one query."""
     if isinstance(categories, QuerySet):
-        return set(categories.values_list("pk", flat=True))
-    return {_pk(category) for category in categories}
+        listed = Exists(categories.filter(pk=OuterRef("pk")))
+    else:
+        listed = Q(pk__in=[_pk(category) for category in categories])
+    rows = Category.objects.annotate(listed=ExpressionWrapper(listed, BooleanField()))
+    rows = list(rows.values_list("pk", "listed", "post_count"))
+    posts = sum(count for _pk_, _listed, count in rows) or 1
+    return (
+        {pk for pk, _listed, _count in rows},
+        {pk for pk, listed, _count in rows if listed},
+        {pk: count / posts for pk, _listed, count in rows},
+    )
+
+
+def _any_token(prefix: str, ids) -> str:
+    """A regular expression for any of these tokens in a ``tokens`` column. Categories are read
+    this way, row by row, rather than from the token index: a viewer reads nearly every
+    category, and gathering all their posts from the index costs more than the search."""
+    return rf"(^| ){prefix}({'|'.join(str(pk) for pk in sorted(ids))})( |$)"
 
 
 def _start(day) -> datetime:
@@ -142,10 +262,12 @@ def _start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _end(day) -> datetime:
-    """The end of ``until`` (exclusive): the next day's start for a date."""
+def _end(day) -> datetime | None:
+    """The end of ``until`` (exclusive): the next day's start for a date (None after the last)."""
     if isinstance(day, datetime):
         return day
+    if day >= date.max:
+        return None
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 

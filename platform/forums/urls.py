@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forums import views
+from forums import search_views, views
 
 app_name = "forums"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path("p/<int:post_id>/helpful/", views.helpful, name="helpful"),
     path("p/<int:post_id>/accept/", views.accept, name="accept"),
     path("p/<int:post_id>/bookmark/", views.bookmark, name="bookmark"),
+    path("search/", search_views.search, name="search"),
 ]

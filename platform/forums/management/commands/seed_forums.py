@@ -29,6 +29,7 @@ from django.utils.html import escape
 from tqdm import tqdm
 
 from core.search import segment
+from forums.indexing import language_token
 from forums.management.vocabulary import vocabularies
 from forums.models import (
     Category,
@@ -126,10 +127,6 @@ def chunks(items, size: int) -> Iterator[list]:
         yield chunk
 
 
-def language_token(language: str) -> str:
-    return "l" + "".join(char for char in language if char.isalnum())
-
-
 def post_tokens(*, category, tags, sector, city_region, knowledge_stage, author, language) -> str:
     """What a post is filed under, as forums.indexing files it (one token per fact)."""
     tokens = [f"c{category}", *(f"t{tag}" for tag in sorted(tags))]
@@ -201,7 +198,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="run although posts exist: deletes every thread and post first",
+            help="run although posts exist: deletes every thread, post and follow first",
         )
 
     def handle(self, *args, **options):
@@ -265,13 +262,16 @@ class Command(BaseCommand):
 
     def _delete_all(self):
         if connection.vendor == "postgresql":
-            tables = [Thread._meta.db_table, Post._meta.db_table]
+            tables = [model._meta.db_table for model in (Thread, Post, CategoryFollow)]
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks still pending in this transaction block TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
             Thread.objects.update(accepted_post=None)
             Post.objects.all().delete()
             Thread.objects.all().delete()
+            CategoryFollow.objects.all().delete()
         Tag.objects.update(thread_count=0)
         Category.objects.update(thread_count=0, post_count=0, last_posted_at=None)
 
@@ -353,6 +353,7 @@ class Command(BaseCommand):
         span = timedelta(days=365 * YEARS).total_seconds()
         category_rows = [category for category, _weight in categories]
         category_weights = [weight for _category, weight in categories]
+        open_categories = [c for c in category_rows if c.restriction == Category.Restriction.NONE]
         languages, language_weights = zip(*LANGUAGE_WEIGHTS.items(), strict=True)
         plans = []
         for size in sizes:
@@ -363,12 +364,17 @@ class Command(BaseCommand):
             times = sorted(rng.uniform(0, lasting) for _ in range(size - 1))
             times = [started, *(started + timedelta(seconds=offset) for offset in times)]
             category = rng.choices(category_rows, category_weights)[0]
+            if size > 1000:  # the long threads are in open categories, for everyone to read
+                category = rng.choice(open_categories)
             title = words[language].title(rng)[:200]
+            thread_tags = rng.sample(tags[language], rng.choice((0, 1, 1, 2, 3)))
+            # The opening post carries the title and tags (names in the tags' ordering).
+            opening = " ".join([title, *sorted(tag.name for tag in thread_tags)])
             thread = Thread(
                 category_id=category.pk,
                 author_id=rng.choice(authors.get(language) or everyone),
                 title=title,
-                search_text=self.search_text(title),
+                search_text=self.search_text(opening),
                 sector_id=self._maybe(rng, references["sector"], 0.5, category.sector_id),
                 city_region_id=self._maybe(rng, references["city_region"], 0.4),
                 knowledge_stage_id=self._maybe(rng, references["knowledge_stage"], 0.4),
@@ -377,7 +383,7 @@ class Command(BaseCommand):
                 last_posted_at=times[-1],
                 post_count=size,
             )
-            thread_tags = rng.sample(tags[language], rng.choice((0, 1, 1, 2, 3)))
+            thread.opening_words = opening
             plans.append((thread, language, [tag.pk for tag in thread_tags], times))
         with keeping_given_times(Thread), self.bar(len(plans), "threads") as bar:
             for chunk in chunks(plans, self.batch):
@@ -417,35 +423,45 @@ class Command(BaseCommand):
         ]
         total = sum(len(times) for *_rest, times in plans)
 
+        # Posts are written in the order members wrote them, as a live forum's table holds them.
+        posts = sorted(
+            (created, index, number)
+            for index, (*_thread, times) in enumerate(plans)
+            for number, created in enumerate(times, 1)
+        )
+        regulars = []
+        for _thread, language, *_rest in plans:
+            pool = authors.get(language) or everyone
+            regulars.append(rng.sample(pool, min(12, len(pool))))
+
         def rows():
-            for thread, language, tag_ids, times in plans:
-                regulars = rng.sample(authors.get(language) or everyone, 12)
-                for number, created in enumerate(times, 1):
-                    post_language = language if rng.random() < 0.9 else rng.choice(list(words))
-                    paragraphs = words[post_language].paragraphs(rng, rng.choice((1, 1, 2, 3)))
-                    author = thread.author_id if number == 1 else rng.choice(regulars)
-                    body = "\n\n".join(paragraphs)
-                    text = f"{thread.title}\n\n{body}" if number == 1 else body
-                    yield (
-                        thread.pk,
-                        number,
-                        author,
-                        body,
-                        "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
-                        post_language,
-                        created,
-                        min(int(rng.paretovariate(2.0)) - 1, 40),
-                        search_text(text),
-                        post_tokens(
-                            category=thread.category_id,
-                            tags=tag_ids,
-                            sector=thread.sector_id,
-                            city_region=thread.city_region_id,
-                            knowledge_stage=thread.knowledge_stage_id,
-                            author=author,
-                            language=post_language,
-                        ),
-                    )
+            for created, index, number in posts:
+                thread, language, tag_ids, _times = plans[index]
+                post_language = language if rng.random() < 0.9 else rng.choice(list(words))
+                paragraphs = words[post_language].paragraphs(rng, rng.choice((1, 1, 2, 3)))
+                author = thread.author_id if number == 1 else rng.choice(regulars[index])
+                body = "\n\n".join(paragraphs)
+                text = f"{thread.opening_words} {body}" if number == 1 else body
+                yield (
+                    thread.pk,
+                    number,
+                    author,
+                    body,
+                    "\n".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
+                    post_language,
+                    created,
+                    min(int(rng.paretovariate(2.0)) - 1, 40),
+                    search_text(text),
+                    post_tokens(
+                        category=thread.category_id,
+                        tags=tag_ids,
+                        sector=thread.sector_id,
+                        city_region=thread.city_region_id,
+                        knowledge_stage=thread.knowledge_stage_id,
+                        author=author,
+                        language=post_language,
+                    ),
+                )
 
         with self.bar(total, "posts") as bar:
             if connection.vendor == "postgresql":

@@ -4,6 +4,9 @@ Members and organisations with realistic text in English, French and Chinese, wr
 one password hash for everyone, ``bulk_create`` in batches, the many-to-many rows written directly,
 and the search text computed here with the same parts the services use. Every e-mail address is in
 a reserved domain (RFC 2606 ``.invalid``), so the generated rows are easy to tell from real ones.
+
+The forums' part (threads and posts written by these members) is ``manage.py seed_forums``, run
+after this one (``make bench`` runs both): members sit below forums and do not call them.
 """
 
 import random
