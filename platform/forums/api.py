@@ -99,7 +99,7 @@ def thread_response(request, thread, *, status_code=status.HTTP_200_OK) -> Respo
         request.user, [thread.author] if thread.author else []
     )
     context["opening_post"] = page.posts[0]
-    context["following"] = selectors.follows_thread(member=request.user, thread=thread)
+    context["following"] = page.follows
     data = serializers.ThreadDetailSerializer(thread, context=context).data
     return Response(data, status=status_code)
 

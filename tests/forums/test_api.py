@@ -53,6 +53,12 @@ def client_for(user=None) -> APIClient:
     return api
 
 
+@pytest.fixture(autouse=True)
+def _only_the_test_s_categories():
+    """The categories seeded by the migrations go, so that each test's are all there is."""
+    Category.objects.all().delete()
+
+
 @pytest.fixture
 def anonymous():
     return client_for()

@@ -42,7 +42,7 @@ def api(request, viewer):
 
 @pytest.fixture
 def category():
-    return CategoryFactory(slug="market-entry")
+    return CategoryFactory(slug="test-entry")
 
 
 def grow(category, viewer, size: int) -> None:
@@ -68,12 +68,12 @@ def grow(category, viewer, size: int) -> None:
     [
         ("/categories/", None),
         ("/threads/", None),
-        ("/threads/", {"category": "market-entry"}),
+        ("/threads/", {"category": "test-entry"}),
         ("/threads/", {"tag": "t1"}),
         ("/threads/", {"order": "top", "period": "month"}),
         ("/threads/", {"order": "unanswered"}),
         ("/search/", {"q": "banks"}),
-        ("/search/", {"q": "banks", "category": "market-entry", "tag": "t1"}),
+        ("/search/", {"q": "banks", "category": "test-entry", "tag": "t1"}),
     ],
 )
 def test_lists_cost_the_same_at_two_sizes(api, viewer, category, path, params):
