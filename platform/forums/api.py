@@ -94,11 +94,11 @@ def opening_page(request, thread):
 
 def thread_response(request, thread, *, status_code=status.HTTP_200_OK) -> Response:
     page = opening_page(request, thread)
+    opening = page.posts[0]
+    if opening.author_id == thread.author_id:
+        thread.author = opening.author  # read with its profile already, with post 1
     context = post_context(request, page.posts, page)
-    context["visible_authors"] = context["visible_authors"] | selectors.viewable_profiles(
-        request.user, [thread.author] if thread.author else []
-    )
-    context["opening_post"] = page.posts[0]
+    context["opening_post"] = opening
     context["following"] = page.follows
     data = serializers.ThreadDetailSerializer(thread, context=context).data
     return Response(data, status=status_code)
@@ -110,9 +110,9 @@ def _next_url(request, name: str, value) -> str | None:
     return replace_query_param(request.build_absolute_uri(), name, value)
 
 
-def _with_authors(items: list, path: str = "author__profile") -> list:
+def _with_authors(items: list) -> list:
     """Lists show each author's handle, which lives on their profile: read in one query."""
-    prefetch_related_objects(items, path)
+    prefetch_related_objects(items, "author__profile")
     return items
 
 
