@@ -191,8 +191,10 @@ def promote(member: User) -> User:
 
 def post_url(post: Post) -> str:
     """Where a post is read: its thread's page from the post on (the URL plan's
-    ``/forums/t/<id>/?after=<number before it>``), anchored at the post."""
-    return f"/forums/t/{post.thread_id}/?after={post.number - 1}#post-{post.number}"
+    ``/forums/t/<id>/?after=<number before it>``), anchored at the post. Written out rather
+    than reversed: the pages' URLs are not this module's to know."""
+    query = f"?after={post.number - 1}" if post.number > 1 else ""
+    return f"/forums/t/{post.thread_id}/{query}#post-{post.number}"
 
 
 def _tell(kind, recipients, *, post: Post, thread: Thread, actor: User) -> set[int]:

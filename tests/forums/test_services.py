@@ -190,7 +190,9 @@ def test_the_thread_author_hears_of_replies_and_followers_of_new_posts_once_each
     follower, replier = regular(), regular()
     services.follow_thread(member=follower, thread=thread, follow=True)
     services.post_reply(author=replier, thread=thread, body=BODY)
-    assert [n.kind for n in notified(author)] == ["forums.reply"]
+    assert [(n.kind, n.url) for n in notified(author)] == [
+        ("forums.reply", f"/forums/t/{thread.pk}/?after=1#post-2")
+    ]
     assert [n.kind for n in notified(follower)] == ["forums.followed_thread"]
     assert not notified(replier)
 

@@ -150,7 +150,7 @@ def test_the_mail_carries_a_working_one_click_unsubscribe(reply_kind, client):
 
 @pytest.mark.redis
 def test_the_mail_goes_through_a_real_worker_to_a_real_smtp_server(
-    settings, smtp_inbox, celery_worker_on_redis, reply_kind
+    settings, seeded_transactional_db, smtp_inbox, celery_worker_on_redis, reply_kind
 ):
     settings.EMAIL_BACKEND = "core.mail.CeleryEmailBackend"
     member = UserFactory(language="zh-hans", display_name="李伟")
