@@ -11,6 +11,7 @@ from schemathesis.core.parameters import ParameterLocation
 from config.wsgi import application
 from members import services
 from members.models import Country, Profile
+from tests.forums.factories import PostFactory, ThreadFactory
 from tests.members.factories import MembershipFactory, UserFactory
 
 
@@ -36,9 +37,12 @@ def test_interactive_docs_are_served_from_local_static_files(client):
 # Write operations whose valid-looking input can still be refused with a documented 400, for rules
 # a JSON schema cannot state: keys of reference data that staff edit (sectors, city-regions …), an
 # organisation's category that must fit its kind, an address that is already a member, the last
-# owner leaving, a photo's file that must be an image we can read, a handle that names no member,
-# a member who does not accept messages from the caller, a trust level's limits on messages. Every
-# other check, and every other operation, keeps the defaults.
+# owner leaving, a photo's file that must be an image we can read; in messages, a handle that names
+# no member or a member who does not accept messages from the caller; in the forums, a title or
+# text too short once its Chinese characters are weighed, a reply or answer naming a post of
+# another thread, a deleted post; and a member's trust level (how many posts or messages a day, the
+# pause between two, links and mentions per post). Every other check, and every other operation,
+# keeps the defaults.
 RULES_BEYOND_THE_SCHEMA = """
 [[operations]]
 include-operation-id = [
@@ -51,6 +55,12 @@ include-operation-id = [
     "v1_conversations_create",
     "v1_conversations_messages_create",
     "v1_blocks_create",
+    "v1_forum_threads_create",
+    "v1_forum_threads_partial_update",
+    "v1_forum_threads_posts_create",
+    "v1_forum_threads_accepted_answer_update",
+    "v1_forum_posts_partial_update",
+    "v1_forum_posts_helpful_update",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """
@@ -94,6 +104,7 @@ def _keep_the_test_transaction_open():
 def point_at_real_data(case, owner=None):
     """Requests with a valid path name an organisation that ``owner`` (or someone) owns, a
     colleague's membership in it and the colleague's public profile with one field kept private,
+    and an open forum category with a thread ``owner`` started and the colleague's reply in it,
     so that fuzzing gets past the 404s to the bodies and answers behind them."""
     if not case.path_parameters or case.meta is None:
         return
@@ -111,7 +122,16 @@ def point_at_real_data(case, owner=None):
         country_of_origin=Country.objects.get(code="CN"),
     )
     services.set_field_visibility(profile=profile, visibility={"employer": "private"})
-    real = {"slug": organisation.slug, "membership_id": colleague.pk, "handle": profile.handle}
+    thread = ThreadFactory(author=owner or UserFactory())
+    reply = PostFactory(thread=thread, author=colleague.user)
+    real = {
+        "slug": organisation.slug,
+        "membership_id": colleague.pk,
+        "handle": profile.handle,
+        "category_slug": thread.category.slug,
+        "thread_id": thread.pk,
+        "post_id": reply.pk,
+    }
     for name in case.path_parameters.keys() & real.keys():
         case.path_parameters[name] = real[name]
 
