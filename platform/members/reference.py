@@ -53,6 +53,8 @@ def city_region_names_in(text: str) -> list[str]:
     """Every name (in the three languages) of the city-regions ``text`` names in any of them:
     whole words for Latin names, accents and case aside; anywhere for Chinese ones."""
     names = _city_region_names()
+    if not names:  # no city-regions at all: an empty pattern would match everywhere
+        return []
     found = set()
     for match in _name_pattern(tuple(sorted(names))).finditer(fold(text)):
         found.add(match.group())

@@ -102,17 +102,28 @@ def _keep_the_test_transaction_open():
 
 
 def point_at_real_data(case, owner=None):
-    """Requests with a valid path name an organisation that ``owner`` (or someone) owns, a
-    colleague's membership in it and the colleague's public profile with one field kept private,
-    and an open forum category with a thread ``owner`` started and the colleague's reply in it,
-    so that fuzzing gets past the 404s to the bodies and answers behind them."""
+    """Requests with a valid path name real objects, so that fuzzing gets past the 404s to the
+    bodies and answers behind them: an organisation that ``owner`` (or someone) owns, a
+    colleague's membership in it and the colleague's public profile with one field kept private;
+    an open forum category with a thread ``owner`` started and a reply in it. Only what the path
+    names is made: each example costs what its operation needs."""
     if not case.path_parameters or case.meta is None:
         return
     if case.meta.is_negative_at(ParameterLocation.PATH):
         return
-    organisation = services.create_organisation(
-        creator=owner or UserFactory(), name="Fuzzing Harbour", kind="sme"
-    )
+    owner = owner or UserFactory()
+    wanted = case.path_parameters.keys()
+    real = {}
+    if wanted & {"slug", "membership_id", "handle"}:
+        real |= _organisation_with_a_colleague(owner)
+    if wanted & {"category_slug", "thread_id", "post_id"}:
+        real |= _thread_with_a_reply(owner)
+    for name in wanted & real.keys():
+        case.path_parameters[name] = real[name]
+
+
+def _organisation_with_a_colleague(owner) -> dict:
+    organisation = services.create_organisation(creator=owner, name="Fuzzing Harbour", kind="sme")
     colleague = MembershipFactory(organisation=organisation)
     profile = colleague.user.profile
     services.update_profile(
@@ -122,18 +133,13 @@ def point_at_real_data(case, owner=None):
         country_of_origin=Country.objects.get(code="CN"),
     )
     services.set_field_visibility(profile=profile, visibility={"employer": "private"})
-    thread = ThreadFactory(author=owner or UserFactory())
-    reply = PostFactory(thread=thread, author=colleague.user)
-    real = {
-        "slug": organisation.slug,
-        "membership_id": colleague.pk,
-        "handle": profile.handle,
-        "category_slug": thread.category.slug,
-        "thread_id": thread.pk,
-        "post_id": reply.pk,
-    }
-    for name in case.path_parameters.keys() & real.keys():
-        case.path_parameters[name] = real[name]
+    return {"slug": organisation.slug, "membership_id": colleague.pk, "handle": profile.handle}
+
+
+def _thread_with_a_reply(owner) -> dict:
+    thread = ThreadFactory(author=owner)
+    reply = PostFactory(thread=thread, author=UserFactory())
+    return {"category_slug": thread.category.slug, "thread_id": thread.pk, "post_id": reply.pk}
 
 
 @pytest.mark.django_db
