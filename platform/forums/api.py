@@ -12,7 +12,7 @@ API, DRF's throttle on the rate of requests, whatever they are."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import permissions, status
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -160,28 +160,40 @@ class CategoryDetail(APIView):
         return Response(serializers.CategorySerializer(category, context=context).data)
 
 
-class CategoryFollowView(APIView):
+# PUT turns something on for the caller, DELETE turns it off again; both are idempotent and answer
+# 204. A subclass says what with ``switch``. (A comment: drf-spectacular would publish a docstring.)
+class _Switch(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(
+    def put(self, request, **path):
+        return self._set(request, True, **path)
+
+    def delete(self, request, **path):
+        return self._set(request, False, **path)
+
+    def _set(self, request, on: bool, **path) -> Response:
+        with service_errors():
+            self.switch(request.user, on, **path)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def switch(self, member, on: bool, **path) -> None:
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    put=extend_schema(
         tags=TAGS,
         summary="Follow a category",
         description="New threads in it are notified to the caller.",
         request=None,
         responses=NO_CONTENT,
-    )
-    def put(self, request, category_slug: str):
-        return self.follow(request, category_slug, True)
-
-    @extend_schema(tags=TAGS, summary="Stop following a category", responses=NO_CONTENT)
-    def delete(self, request, category_slug: str):
-        return self.follow(request, category_slug, False)
-
-    def follow(self, request, category_slug: str, follow: bool) -> Response:
-        category = access.access_category(request.user, path_text(category_slug))
-        with service_errors():
-            services.follow_category(member=request.user, category=category, follow=follow)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    ),
+    delete=extend_schema(tags=TAGS, summary="Stop following a category", responses=NO_CONTENT),
+)
+class CategoryFollowView(_Switch):
+    def switch(self, member, on: bool, category_slug: str) -> None:
+        category = access.access_category(member, path_text(category_slug))
+        services.follow_category(member=member, category=category, follow=on)
 
 
 # --- Threads --------------------------------------------------------------------------------------
@@ -362,34 +374,26 @@ def _not_in_thread() -> ErrorDetail:
     return ErrorDetail(gettext("There is no such post in this thread."), code="invalid")
 
 
-class ThreadFollowView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         tags=TAGS,
         summary="Follow a thread",
         description="Replies to it are notified to the caller.",
         parameters=[id_parameter("thread_id")],
         request=None,
         responses=NO_CONTENT,
-    )
-    def put(self, request, thread_id: str):
-        return self.follow(request, thread_id, True)
-
-    @extend_schema(
+    ),
+    delete=extend_schema(
         tags=TAGS,
         summary="Stop following a thread",
         parameters=[id_parameter("thread_id")],
         responses=NO_CONTENT,
-    )
-    def delete(self, request, thread_id: str):
-        return self.follow(request, thread_id, False)
-
-    def follow(self, request, thread_id: str, follow: bool) -> Response:
-        thread = access.access_thread(request.user, path_id(thread_id))
-        with service_errors():
-            services.follow_thread(member=request.user, thread=thread, follow=follow)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    ),
+)
+class ThreadFollowView(_Switch):
+    def switch(self, member, on: bool, thread_id: str) -> None:
+        thread = access.access_thread(member, path_id(thread_id))
+        services.follow_thread(member=member, thread=thread, follow=on)
 
 
 @extend_validation_errors(["invalid"], field_name="post", methods=["put"])
@@ -485,63 +489,47 @@ class PostDetail(APIView):
 
 
 @extend_validation_errors(["deleted"], field_name="non_field_errors", methods=["put"])
-class PostHelpful(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         tags=TAGS,
         summary="Mark a post helpful",
         description="Not one's own post (400).",
         parameters=[id_parameter("post_id")],
         request=None,
         responses=NO_CONTENT,
-    )
-    def put(self, request, post_id: str):
-        return self.mark(request, post_id, True)
-
-    @extend_schema(
+    ),
+    delete=extend_schema(
         tags=TAGS,
         summary="Take back a helpful mark",
         parameters=[id_parameter("post_id")],
         responses=NO_CONTENT,
-    )
-    def delete(self, request, post_id: str):
-        return self.mark(request, post_id, False)
-
-    def mark(self, request, post_id: str, helpful: bool) -> Response:
-        post = access.access_post(request.user, path_id(post_id))
-        with service_errors():
-            services.set_helpful(member=request.user, post=post, helpful=helpful)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    ),
+)
+class PostHelpful(_Switch):
+    def switch(self, member, on: bool, post_id: str) -> None:
+        post = access.access_post(member, path_id(post_id))
+        services.set_helpful(member=member, post=post, helpful=on)
 
 
-class PostBookmark(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         tags=TAGS,
         summary="Bookmark a post",
         parameters=[id_parameter("post_id")],
         request=None,
         responses=NO_CONTENT,
-    )
-    def put(self, request, post_id: str):
-        return self.mark(request, post_id, True)
-
-    @extend_schema(
+    ),
+    delete=extend_schema(
         tags=TAGS,
         summary="Remove a bookmark",
         parameters=[id_parameter("post_id")],
         responses=NO_CONTENT,
-    )
-    def delete(self, request, post_id: str):
-        return self.mark(request, post_id, False)
-
-    def mark(self, request, post_id: str, bookmarked: bool) -> Response:
-        post = access.access_post(request.user, path_id(post_id))
-        with service_errors():
-            services.set_bookmark(member=request.user, post=post, bookmarked=bookmarked)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    ),
+)
+class PostBookmark(_Switch):
+    def switch(self, member, on: bool, post_id: str) -> None:
+        post = access.access_post(member, path_id(post_id))
+        services.set_bookmark(member=member, post=post, bookmarked=on)
 
 
 # --- Search ---------------------------------------------------------------------------------------
