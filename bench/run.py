@@ -16,7 +16,8 @@ BENCH_MEMBERS, BENCH_ORGANISATIONS, BENCH_THREADS, BENCH_POSTS, BENCH_LONG_THREA
 BENCH_LONG_SIZE (size of the data set), BENCH_SEARCH_MIX and BENCH_MIX_SIZE (distinct forum and
 directory searches, each asked once), BENCH_SECONDS (load per endpoint),
 BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
-BENCH_STRICT=1 (exit 1 when a target is missed).
+BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_ONLY (comma-separated endpoint names, e.g.
+forum_category,forum_latest: load only those and the baseline, while working on them).
 """
 
 import html
@@ -79,6 +80,7 @@ class Config:
     workers: int
     results: Path
     strict: bool
+    only: frozenset[str]
 
     @classmethod
     def from_env(cls) -> "Config":
@@ -98,6 +100,7 @@ class Config:
             workers=max(1, int(env.get("BENCH_WORKERS", 2))),
             results=Path(env.get("BENCH_RESULTS") or BENCH / "results"),
             strict=env.get("BENCH_STRICT") == "1",
+            only=frozenset(filter(None, env.get("BENCH_ONLY", "").split(","))),
         )
 
 
@@ -757,16 +760,21 @@ def pss(process: Path) -> float | None:
     return kib_to_mb(found.group(1)) if found else None
 
 
-def warm_up(server: Server, endpoints: list[Endpoint], workers: int) -> None:
-    """A few requests per endpoint (both workers load their caches and jieba's dictionary), the
-    cursor of page 2, and a clear error when an endpoint does not answer 200."""
-    by_name = {endpoint.name: endpoint for endpoint in endpoints}
+def directory_page2(server: Server) -> str:
     status, body = server.get("/directory/", {})
     link = re.search(r'rel="next"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*rel="next"', body)
     if status != 200 or not link:
         fail("the member directory has no second page to load (is the data set too small?)")
     query = html.unescape(link.group(1) or link.group(2))
-    by_name["directory_page2"].paths = [f"/directory/{query}" if query.startswith("?") else query]
+    return f"/directory/{query}" if query.startswith("?") else query
+
+
+def warm_up(server: Server, endpoints: list[Endpoint], workers: int) -> None:
+    """A few requests per endpoint (both workers load their caches and jieba's dictionary), the
+    cursor of page 2, and a clear error when an endpoint does not answer 200."""
+    page2 = next((endpoint for endpoint in endpoints if endpoint.name == "directory_page2"), None)
+    if page2 is not None:
+        page2.paths = [directory_page2(server)]
     # Concurrent requests, so that every worker gets its share (sequential ones may all land on
     # the same worker, leaving the other to load jieba during the measurement).
     with ThreadPoolExecutor(max_workers=2 * workers) as pool:
@@ -872,17 +880,17 @@ def read_access_log(server: Server, endpoints: list[Endpoint]) -> None:
 
 
 def count_queries(endpoints: list[Endpoint]) -> None:
-    """SQL queries per request, in this process against the same database, after one warm-up
-    request (caches filled, as in the server); several pages where the endpoint has several."""
+    """SQL queries per request, in this process against the same database, each page asked
+    once before it is counted (the reference data it names is then cached, as in the warm
+    server); several pages where the endpoint has several."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     for endpoint in endpoints:
         client = Client(HTTP_HOST="127.0.0.1", headers=endpoint.headers)
-        paths = endpoint.paths[:QUERY_SAMPLES]
-        client.get(paths[0])
-        for path in paths:
+        for path in endpoint.paths[:QUERY_SAMPLES]:
+            client.get(path)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
             if response.status_code != 200:
@@ -1118,6 +1126,8 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     seed = ensure_dataset(config)
     endpoints, viewer = plan_endpoints(config)
+    if config.only:
+        endpoints = [e for e in endpoints if e.kind == "baseline" or e.name in config.only]
     raw = config.results / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     plan = raw / "plan.json"

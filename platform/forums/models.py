@@ -290,9 +290,13 @@ class Post(models.Model):
         return f"{self.thread} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        """Where the post is read in place: its thread's page that starts with it."""
+        return self.address_in(reverse("forums:thread", args=[self.thread_id]))
+
+    def address_in(self, thread_url: str) -> str:
+        """Where the post is read in place, given its thread's address: the thread's page that
+        starts with it."""
         query = f"?after={self.number - 1}" if self.number > 1 else ""
-        return f"{reverse('forums:thread', args=[self.thread_id])}{query}#post-{self.number}"
+        return f"{thread_url}{query}#post-{self.number}"
 
     @property
     def is_opening(self) -> bool:

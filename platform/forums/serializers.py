@@ -87,13 +87,10 @@ class AuthorField(serializers.Field):
 
 
 class TagNamesField(serializers.ListField):
-    """A thread's tags, as their names."""
+    """A thread's tags, as their names (``selectors.with_tag_names`` reads them)."""
 
     def __init__(self, **kwargs):
         super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
-
-    def to_representation(self, tags):
-        return [tag.name for tag in tags.all()]
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
@@ -219,7 +216,7 @@ class ThreadSerializer(serializers.ModelSerializer):
 
     category = CategoryRefSerializer(read_only=True)
     author = AuthorField()
-    tags = TagNamesField()
+    tags = TagNamesField(source="tag_names")
     reply_count = serializers.IntegerField(read_only=True)
     accepted_post = serializers.IntegerField(
         source="accepted_post_id",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import markdown
-from forums import access, forms, selectors, services
+from forums import access, forms, presenters, selectors, services
 from forums.models import Post, Thread
 from members import reference
 from members.models import CityRegion, KnowledgeStage, Sector
@@ -81,10 +81,8 @@ def _thread_list_page(request, template: str, *, category=None, tag=None, extra=
             kept["period"] = query["period"]
         more = "?" + urlencode(kept)
     unread = selectors.unread_counts(member=request.user, threads=page.items)
-    for listed in page.items:
-        listed.unread = unread.get(listed.pk, 0)
     context = {
-        "threads": page.items,
+        "rows": presenters.thread_rows(page.items, unread=unread),
         "order": query["order"],
         "period": query["period"],
         "periods": PERIOD_LABELS,
@@ -131,7 +129,7 @@ def unread(request: HttpRequest) -> HttpResponse:
         request,
         "forums/unread.html",
         {
-            "threads": page.items,
+            "rows": presenters.thread_rows(page.items),
             "more": "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None,
         },
     )
@@ -188,19 +186,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     user = request.user
     after = min(_number(request.GET.get("after")), max(thread.post_count - 1, 0))
     page = selectors.thread_page(thread=thread, viewer=user, after=after, size=POSTS_PER_PAGE)
-    may_accept = access.may_accept(user, thread)
-    for post in page.posts:
-        post.is_helpful = post.pk in page.helpful
-        post.is_bookmarked = post.pk in page.bookmarked
-        post.links_profile = post.author_id in page.profiles
-        post.may_edit = access.may_edit(user, post)
-        post.may_delete = access.may_delete(user, post)
-        post.may_accept = (
-            may_accept and not post.is_opening and not post.is_deleted and post.author_id
-        )
-    if page.accepted is not None:
-        page.accepted.links_profile = page.accepted.author_id in page.profiles
-        page.accepted.url = page.accepted.get_absolute_url()
+    selectors.with_tag_names([thread])
     may_reply = access.may_reply(user, thread)
     if user.is_authenticated and page.posts:
         services.mark_read(member=user, thread=thread, up_to=page.last_number)
@@ -209,11 +195,13 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         "forums/thread.html",
         {
             "thread": thread,
-            "tags": list(thread.tags.all()),
+            "tags": presenters.tag_links(thread),
             "facts": _facts(thread),
             "page": page,
+            "posts": presenters.thread_posts(page, thread=thread, viewer=user),
+            "accepted": presenters.accepted_post(page, thread=thread, viewer=user),
             "may_reply": may_reply,
-            "may_accept": may_accept,
+            "reply_url": reverse("forums:reply", args=[thread.pk]),
             "follows": page.follows,
             "form": forms.ReplyForm(thread=thread) if may_reply and not page.next_after else None,
         },
