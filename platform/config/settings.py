@@ -107,6 +107,16 @@ TEMPLATES = [
             ],
         },
     },
+    {  # hot fragments only (core.jinja), always named with using="jinja2"
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "core.jinja.environment",
+            "extensions": ["jinja2.ext.i18n"],
+        },
+    },
 ]
 
 # --- Data -----------------------------------------------------------------------------------------

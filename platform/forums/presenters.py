@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
+from core import jinja
 from core.links import Links
 from forums import access
 from forums.models import Post, Thread
@@ -40,11 +40,24 @@ class ThreadRow:
     unread_url: str
 
 
+def thread_list(
+    threads: list[Thread],
+    *,
+    more: str | None,
+    unread: dict[int, int] | None = None,
+    hide_category: bool = False,
+) -> SafeString:
+    """The list of ``threads`` (``more``: the address of the next page), as HTML."""
+    rows = thread_rows(threads, unread=unread)
+    context = {"rows": rows, "more": more, "hide_category": hide_category}
+    return jinja.fragment("forums/_thread_rows.jinja", context)
+
+
 def thread_rows(threads: list[Thread], *, unread: dict[int, int] | None = None) -> list[ThreadRow]:
     """Rows of a thread list; ``unread`` maps a thread's id to the posts new to the viewer (the
     unread view sets ``thread.unread`` itself)."""
-    links, now = Links(), timezone.now()
-    deleted_member = gettext("Deleted member")
+    links, count, now = Links(), Counts(), timezone.now()
+    deleted_member, ago = gettext("Deleted member"), gettext("%(when)s ago")
     rows = []
     for thread in threads:
         new = unread.get(thread.pk, 0) if unread is not None else getattr(thread, "unread", 0)
@@ -59,13 +72,13 @@ def thread_rows(threads: list[Thread], *, unread: dict[int, int] | None = None) 
                 category_url=links("forums:category", thread.category.slug),
                 author=thread.author.display_name if thread.author else deleted_member,
                 tags=tag_links(thread, links),
-                replies=_count(thread.reply_count, "%(counter)s reply", "%(counter)s replies"),
-                helpful=_count(thread.helpful_count, "%(counter)s helpful", "%(counter)s helpful")
+                replies=count(thread.reply_count, "%(counter)s reply", "%(counter)s replies"),
+                helpful=count(thread.helpful_count, "%(counter)s helpful", "%(counter)s helpful")
                 if thread.helpful_count
                 else "",
                 active_at=thread.last_posted_at.isoformat(),
-                active_ago=_ago(thread.last_posted_at, now),
-                unread=_count(
+                active_ago=ago % {"when": timesince(thread.last_posted_at, now, depth=1)},
+                unread=count(
                     new,
                     "%(counter)s new since your last visit",
                     "%(counter)s new since your last visit",
@@ -84,19 +97,26 @@ def tag_links(thread: Thread, links: Links | None = None) -> list[tuple[str, str
     return [(name, links("forums:tag", name)) for name in thread.tag_names]
 
 
-def _count(number: int, singular: str, plural: str) -> str:
-    return ngettext(singular, plural, number) % {"counter": number}
+class Counts:
+    """``count(3, "%(counter)s reply", "%(counter)s replies")``: translated once per distinct
+    text and number on a page (a list repeats the same few counts)."""
 
+    def __init__(self):
+        self._said: dict[tuple[str, int], str] = {}
 
-def _ago(moment, now) -> str:
-    return gettext("%(when)s ago") % {"when": timesince(moment, now, depth=1)}
+    def __call__(self, number: int, singular: str, plural: str) -> str:
+        said = self._said.get((singular, number))
+        if said is None:
+            said = ngettext(singular, plural, number) % {"counter": number}
+            self._said[(singular, number)] = said
+        return said
 
 
 @dataclass(frozen=True, slots=True)
 class PostItem:
     """A post as a thread page shows it. ``pk``, ``helpful_count``, ``is_helpful`` and
-    ``is_bookmarked`` are what the helpful and bookmark toggles (``_helpful.html``,
-    ``_bookmark.html``) read, here and when htmx swaps them alone."""
+    ``is_bookmarked`` are what the helpful and bookmark toggles (``_helpful.jinja``,
+    ``_bookmark.jinja``) read, here and when htmx swaps them alone."""
 
     pk: int
     number: int
@@ -105,88 +125,75 @@ class PostItem:
     accepted: bool
     deleted: bool
     html: SafeString
-    author: SafeString  # the author's name, a link to their profile when the viewer may open it
-    author_name: str
+    author_name: str  # "" when the author's account was deleted
+    author_handle: str  # "" unless the viewer may open the author's profile
     own: bool  # the viewer wrote it
     created_at: str  # ISO 8601
     created_label: str
-    url: str
-    reply_to_url: str
-    history_url: str
+    url: str  # where the post is read in place
+    reply_to_id: int | None  # None once the post is deleted
+    edited: bool
     helpful_count: int
     helpful_label: str
     is_helpful: bool
     is_bookmarked: bool
-    edit_url: str
-    delete_url: str
-    accept_url: str  # "" unless the viewer may mark this reply as the accepted answer
+    may_edit: bool
+    may_delete: bool
+    may_accept: bool  # the viewer may mark this reply as the accepted answer
 
 
-def thread_posts(page: ThreadPage, *, thread: Thread, viewer) -> list[PostItem]:
-    """The posts of ``page`` as the thread page shows them to ``viewer``."""
-    present = _PostPresenter(page, thread, viewer)
-    return [present(post) for post in page.posts]
-
-
-def accepted_post(page: ThreadPage, *, thread: Thread, viewer) -> PostItem | None:
-    """The accepted answer shown under the question on the first page, if there is one."""
-    return _PostPresenter(page, thread, viewer)(page.accepted) if page.accepted else None
+def thread_posts(page: ThreadPage, *, thread: Thread, request, may_reply: bool) -> SafeString:
+    """The posts of ``page``, with the accepted answer under the question on the first page, as
+    HTML for the viewer of ``request``."""
+    present = _PostPresenter(page, thread, request.user)
+    context = {
+        "posts": [present(post) for post in page.posts],
+        "accepted": present(page.accepted) if page.accepted else None,
+        "thread": thread,
+        "may_reply": may_reply,
+        "links": present.links,
+    }
+    return jinja.fragment("forums/_posts.jinja", context, request)
 
 
 class _PostPresenter:
     def __init__(self, page: ThreadPage, thread: Thread, viewer):
         self.page, self.thread, self.viewer = page, thread, viewer
-        self.links = Links()
+        self.links, self.count = Links(), Counts()
+        self.post_label = gettext("Post #%(number)s")
         self.may_accept = access.may_accept(viewer, thread)
-        self.deleted_member = gettext("Deleted member")
 
     def __call__(self, post: Post) -> PostItem:
-        links, deleted = self.links, post.is_deleted
+        deleted, author = post.is_deleted, post.author
         created = timezone.localtime(post.created_at)
         return PostItem(
             pk=post.pk,
             number=post.number,
-            label=gettext("Post #%(number)s") % {"number": post.number},
+            label=self.post_label % {"number": post.number},
             opening=post.is_opening,
             accepted=post.pk == self.thread.accepted_post_id,
             deleted=deleted,
             html=mark_safe(post.html),  # noqa: S308 - sanitised with nh3 when it was saved
-            author=self._author(post),
-            author_name=post.author.display_name if post.author else "",
+            author_name=author.display_name if author else "",
+            author_handle=author.profile.handle if post.author_id in self.page.profiles else "",
             own=self.viewer.is_authenticated and post.author_id == self.viewer.pk,
             created_at=created.isoformat(),
             created_label=date_format(created, "DATETIME_FORMAT"),
-            url=post.address_in(links("forums:thread", post.thread_id)),
-            reply_to_url=links("forums:post", post.reply_to_id)
-            if post.reply_to_id and not deleted
-            else "",
-            history_url=links("forums:post_history", post.pk)
-            if post.edited_at and not deleted
-            else "",
+            url=post.address_in(self.links("forums:thread", post.thread_id)),
+            reply_to_id=None if deleted else post.reply_to_id,
+            edited=bool(post.edited_at) and not deleted,
             helpful_count=post.helpful_count,
-            helpful_label=_count(
+            helpful_label=self.count(
                 post.helpful_count,
                 "%(counter)s found this helpful",
                 "%(counter)s found this helpful",
             ),
             is_helpful=post.pk in self.page.helpful,
             is_bookmarked=post.pk in self.page.bookmarked,
-            edit_url=links("forums:edit_post", post.pk)
-            if access.may_edit(self.viewer, post)
-            else "",
-            delete_url=links("forums:delete_post", post.pk)
-            if access.may_delete(self.viewer, post)
-            else "",
-            accept_url=links("forums:accept", post.pk)
-            if self.may_accept and not post.is_opening and not deleted and post.author_id
-            else "",
+            may_edit=access.may_edit(self.viewer, post),
+            may_delete=access.may_delete(self.viewer, post),
+            may_accept=self.may_accept
+            and not post.is_opening
+            and not deleted
+            and author is not None,
         )
-
-    def _author(self, post: Post) -> SafeString:
-        if post.author is None:
-            return format_html('<span class="author">{}</span>', self.deleted_member)
-        name = post.author.display_name
-        if post.author_id not in self.page.profiles:
-            return format_html('<span class="author">{}</span>', name)
-        url = self.links("members:profile", post.author.profile.handle)
-        return format_html('<a class="author" href="{}">{}</a>', url, name)

@@ -16,9 +16,10 @@ Why it stays fast at half a million posts:
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
+from core.aggregates import StringJoin
 from core.pagination import Page, paginate
 from forums.models import (
     Bookmark,
@@ -46,6 +47,7 @@ LATEST = ("-last_posted_at", "-id")
 TOP = ("-helpful_count", "-id")
 
 
+TAG_SEPARATOR = "\x1f"  # tag names never hold it: clean_tags turns any space into " "
 LISTED_FIELDS = (
     "title",
     "language",
@@ -65,9 +67,29 @@ LISTED_FIELDS = (
 
 
 def _listed(threads: QuerySet) -> QuerySet:
-    """What a row of a thread list shows: its category and author, and only the columns a row
-    shows (a thread's search text can be long)."""
-    return threads.select_related("category", "author").only(*LISTED_FIELDS)
+    """What a row of a thread list shows, in one query: its category, author and tag names, and
+    only the columns a row shows (a thread's search text can be long)."""
+    return (
+        threads.select_related("category", "author")
+        .only(*LISTED_FIELDS)
+        .annotate(joined_tag_names=_joined_tag_names("pk"))
+    )
+
+
+def _joined_tag_names(thread: str) -> Subquery:
+    """The names of the tags of the thread whose id is in the outer query's column ``thread``,
+    joined by TAG_SEPARATOR (cheaper than a second query for the tags of a list)."""
+    names = (
+        Thread.tags.through.objects.filter(thread_id=OuterRef(thread))
+        .values("thread_id")
+        .annotate(names=StringJoin("tag__name", TAG_SEPARATOR))
+        .values("names")
+    )
+    return Subquery(names)
+
+
+def _tag_names(joined: str | None) -> list[str]:
+    return sorted(joined.split(TAG_SEPARATOR)) if joined else []
 
 
 def with_tag_names(threads: list[Thread]) -> list[Thread]:
@@ -121,7 +143,8 @@ def thread_list(
         "period": period if order == "top" else None,
     }
     page = paginate(_listed(threads), order=keys, cursor=cursor, size=size, scope=scope)
-    with_tag_names(page.items)
+    for thread in page.items:
+        thread.tag_names = _tag_names(thread.joined_tag_names)
     return page
 
 
@@ -151,7 +174,9 @@ def unread_threads(*, member, categories, cursor: str | None = None, size: int =
             thread__category__in=categories,
             thread__post_count__gt=F("last_read"),
         )
-        .annotate(activity=F("thread__last_posted_at"))
+        .annotate(
+            activity=F("thread__last_posted_at"), joined_tag_names=_joined_tag_names("thread_id")
+        )
         .select_related("thread", "thread__category", "thread__author")
         .only("last_read", *(f"thread__{name}" for name in LISTED_FIELDS))
     )
@@ -159,8 +184,9 @@ def unread_threads(*, member, categories, cursor: str | None = None, size: int =
     threads = []
     for position in page.items:
         position.thread.unread = position.thread.post_count - position.last_read
+        position.thread.tag_names = _tag_names(position.joined_tag_names)
         threads.append(position.thread)
-    return Page(items=with_tag_names(threads), next_cursor=page.next_cursor)
+    return Page(items=threads, next_cursor=page.next_cursor)
 
 
 def first_unread(*, member, thread: Thread) -> int:

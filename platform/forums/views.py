@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import markdown
+from core.links import Links
 from forums import access, forms, presenters, selectors, services
 from forums.models import Post, Thread
 from members import reference
@@ -81,12 +82,14 @@ def _thread_list_page(request, template: str, *, category=None, tag=None, extra=
             kept["period"] = query["period"]
         more = "?" + urlencode(kept)
     unread = selectors.unread_counts(member=request.user, threads=page.items)
+    rows = presenters.thread_list(
+        page.items, more=more, unread=unread, hide_category=category is not None
+    )
     context = {
-        "rows": presenters.thread_rows(page.items, unread=unread),
+        "rows": rows,
         "order": query["order"],
         "period": query["period"],
         "periods": PERIOD_LABELS,
-        "more": more,
         "category": category,
         "tag": tag,
         **(extra or {}),
@@ -125,14 +128,9 @@ def unread(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("cursor") or None,
         size=THREADS_PER_PAGE,
     )
-    return render(
-        request,
-        "forums/unread.html",
-        {
-            "rows": presenters.thread_rows(page.items),
-            "more": "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None,
-        },
-    )
+    more = "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None
+    rows = presenters.thread_list(page.items, more=more)
+    return render(request, "forums/unread.html", {"rows": rows})
 
 
 @login_required
@@ -198,10 +196,9 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             "tags": presenters.tag_links(thread),
             "facts": _facts(thread),
             "page": page,
-            "posts": presenters.thread_posts(page, thread=thread, viewer=user),
-            "accepted": presenters.accepted_post(page, thread=thread, viewer=user),
-            "may_reply": may_reply,
-            "reply_url": reverse("forums:reply", args=[thread.pk]),
+            "posts": presenters.thread_posts(
+                page, thread=thread, request=request, may_reply=may_reply
+            ),
             "follows": page.follows,
             "form": forms.ReplyForm(thread=thread) if may_reply and not page.next_after else None,
         },
@@ -334,6 +331,11 @@ def _refused(request: HttpRequest, error: ValidationError, url: str) -> HttpResp
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def _toggle(request: HttpRequest, template: str, post: Post) -> HttpResponse:
+    """A helpful or bookmark button alone, as htmx swaps it in after a click."""
+    return render(request, template, {"post": post, "links": Links()}, using="jinja2")
+
+
 @login_required
 @require_POST
 def helpful(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -346,7 +348,7 @@ def helpful(request: HttpRequest, post_id: int) -> HttpResponse:
         return _refused(request, error, post.get_absolute_url())
     if request.htmx:
         post.is_helpful = _wants(request, "helpful")
-        return render(request, "forums/_helpful.html", {"post": post})
+        return _toggle(request, "forums/_helpful.jinja", post)
     return redirect(post)
 
 
@@ -358,7 +360,7 @@ def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
     services.set_bookmark(member=request.user, post=post, bookmarked=wanted)
     if request.htmx:
         post.is_bookmarked = wanted
-        return render(request, "forums/_bookmark.html", {"post": post})
+        return _toggle(request, "forums/_bookmark.jinja", post)
     return redirect(post)
 
 
