@@ -100,7 +100,6 @@ def thread_response(request, thread, *, status_code=status.HTTP_200_OK) -> Respo
     context = post_context(request, page.posts, page)
     context["opening_post"] = opening
     context["following"] = page.follows
-    selectors.with_tag_names([thread])
     data = serializers.ThreadDetailSerializer(thread, context=context).data
     return Response(data, status=status_code)
 

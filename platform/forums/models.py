@@ -10,11 +10,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.aggregates import StringJoin
 from core.models import TranslatedName
 from members.models import CityRegion, KnowledgeStage, Sector
 
@@ -180,6 +181,28 @@ class Tag(models.Model):
         return self.name
 
 
+TAG_SEPARATOR = "\x1f"  # tag names never hold it: clean_tags turns any space into " "
+
+
+def joined_tag_names(thread: str = "pk") -> Subquery:
+    """For an annotation: the names of the tags of the thread whose id is in the outer query's
+    column ``thread``, joined by TAG_SEPARATOR (what ``Thread.tag_names`` reads)."""
+    names = (
+        Thread.tags.through.objects.filter(thread_id=OuterRef(thread))
+        .values("thread_id")
+        .annotate(names=StringJoin("tag__name", TAG_SEPARATOR))
+        .values("names")
+    )
+    return Subquery(names)
+
+
+class ThreadQuerySet(models.QuerySet):
+    def with_tag_names(self) -> "ThreadQuerySet":
+        """Each thread's tag names in the same query: a list costs no second query, and plain
+        names cost a fraction of what prefetching Tag objects does."""
+        return self.annotate(joined_tag_names=joined_tag_names())
+
+
 class Thread(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
@@ -228,6 +251,8 @@ class Thread(models.Model):
     locked = models.BooleanField(_("locked"), default=False)
     search_text = models.TextField(blank=True, editable=False)
 
+    objects = ThreadQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
@@ -250,6 +275,14 @@ class Thread(models.Model):
     @property
     def reply_count(self) -> int:
         return self.post_count - 1
+
+    @property
+    def tag_names(self) -> list[str]:
+        """The tags' names in alphabetical order: from ``with_tag_names()`` when the thread was
+        read with it, else one query."""
+        if not hasattr(self, "joined_tag_names"):
+            return list(self.tags.values_list("name", flat=True))
+        return sorted(self.joined_tag_names.split(TAG_SEPARATOR)) if self.joined_tag_names else []
 
 
 class Post(models.Model):

@@ -92,7 +92,7 @@ def thread_rows(threads: list[Thread], *, unread: dict[int, int] | None = None) 
 
 
 def tag_links(thread: Thread, links: Links | None = None) -> list[tuple[str, str]]:
-    """A thread's tags (``selectors.with_tag_names``) with the address of each one's list."""
+    """A thread's tags with the address of each one's list."""
     links = links or Links()
     return [(name, links("forums:tag", name)) for name in thread.tag_names]
 

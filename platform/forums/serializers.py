@@ -87,7 +87,7 @@ class AuthorField(serializers.Field):
 
 
 class TagNamesField(serializers.ListField):
-    """A thread's tags, as their names (``selectors.with_tag_names`` reads them)."""
+    """A thread's tags, as their names (``Thread.tag_names``)."""
 
     def __init__(self, **kwargs):
         super().__init__(child=serializers.CharField(), read_only=True, **kwargs)

@@ -184,7 +184,6 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     user = request.user
     after = min(_number(request.GET.get("after")), max(thread.post_count - 1, 0))
     page = selectors.thread_page(thread=thread, viewer=user, after=after, size=POSTS_PER_PAGE)
-    selectors.with_tag_names([thread])
     may_reply = access.may_reply(user, thread)
     if user.is_authenticated and page.posts:
         services.mark_read(member=user, thread=thread, up_to=page.last_number)
