@@ -69,7 +69,11 @@ def _is_post_link(url: str) -> bool:
 
 
 def _parser(*, images: bool) -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True})
+    parser.enable(["table", "strikethrough", "linkify"])
+    # Addresses written out (https://…, www.…) become links; a bare name like "Alibaba.com" in
+    # a sentence stays text, and so does not count against a new member's links.
+    parser.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     if not images:
         parser.disable("image")
     parser.core.ruler.push("shift_headings", _shift_headings)

@@ -258,10 +258,31 @@ def test_links_are_counted_and_only_safe_ones_stay_links():
         "[j](javascript:alert(1)) [r](//evil.example/) https://bare.example"
     )
     hrefs = Markup(rendered.html).values("a", "href")
-    assert hrefs == ["https://example.org", "http://example.com", "mailto:a@b.c", "/forums/t/1/"]
-    assert rendered.html.count(REL) == 4
-    assert rendered.links == 6  # bare URLs are not autolinked (linkify-it is not installed)
+    assert hrefs == [
+        "https://example.org",
+        "http://example.com",
+        "mailto:a@b.c",
+        "/forums/t/1/",
+        "https://bare.example",
+    ]
+    assert rendered.html.count(REL) == 5
+    assert rendered.links == 7
     assert "j r https://bare.example" in rendered.text
+
+
+def test_addresses_written_out_become_links_and_count_as_links():
+    rendered = render_post("Read https://www.gov.cn/zhengce/ then ask on Alibaba.com or me@x.cn.")
+    assert rendered.html == (
+        '<p>Read <a href="https://www.gov.cn/zhengce/" rel="nofollow noopener ugc">'
+        "https://www.gov.cn/zhengce/</a> then ask on Alibaba.com or me@x.cn.</p>\n"
+    )
+    assert rendered.links == 1
+
+
+def test_addresses_in_code_and_unsafe_schemes_are_not_linked():
+    rendered = render_post("`https://example.com` and javascript://example.com/%0aalert(1)")
+    assert "<a" not in rendered.html
+    assert rendered.links == 0
 
 
 def test_same_site_images_stay_and_others_become_links_or_text():
