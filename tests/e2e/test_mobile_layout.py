@@ -8,9 +8,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from forums.models import ReadPosition
 from members import services
 from members.models import Organisation, Sector
+from notifications.services import notify
+from tests.conversations.factories import add_message, conversation
 from tests.e2e.locators import field
+from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
 from tests.members.factories import PASSWORD, UserFactory, listed_member
 
 WIDTH, HEIGHT = 390, 844
@@ -94,6 +98,34 @@ def people_with_long_words():
     return profile, organisation
 
 
+def talk_with_long_words(profile):
+    """A forum category, thread and replies, a conversation and a notification, all with long
+    unbroken words, Chinese and long addresses; the thread bookmarked and partly read."""
+    category = CategoryFactory(slug="long-words", name_en=f"{LONG_WORD[:60]} {CHINESE[:20]}")
+    thread = ThreadFactory(
+        category=category,
+        author=profile.user,
+        title=f"{LONG_WORD[:80]} {CHINESE[:30]}",
+        tags=[TagFactory(name=LONG_WORD[:40].lower()), TagFactory(name=CHINESE[:20])],
+        body=f"{CHINESE}\n\n{LONG_WORD}\n\n{LONG_URL}",
+    )
+    other = UserFactory(onboarded=True, display_name=LONG_WORD[:70])
+    for number in range(3):
+        PostFactory(thread=thread, author=other, body=f"{LONG_URL} {CHINESE} {number}")
+    ReadPosition.objects.create(member=profile.user, thread=thread, last_read=1)
+    chat = conversation(profile.user, other, subject=f"{LONG_WORD[:80]} {CHINESE[:20]}")
+    add_message(chat, other, f"{LONG_WORD} {CHINESE} {LONG_URL}")
+    notify(
+        recipients=[profile.user],
+        kind="forums.reply",
+        actor=other,
+        subject=thread.title,
+        url=reverse("forums:thread", args=[thread.pk]),
+        target=thread,
+    )
+    return category, thread, chat
+
+
 def log_in(journey, user) -> Page:
     page = journey.goto(reverse("account_login"))
     field(page, "Email").fill(user.email)
@@ -116,6 +148,7 @@ def unfold_filters(page: Page) -> None:
 
 def test_every_page_fits_a_phone(journey):
     profile, organisation = people_with_long_words()
+    category, thread, chat = talk_with_long_words(profile)
 
     page = journey.goto("/")
     check(journey, "home")
@@ -176,8 +209,23 @@ def test_every_page_fits_a_phone(journey):
         ("password-change", reverse("account_change_password")),
         ("two-factor", reverse("mfa_index")),
         ("organisation-create", reverse("organisations:create")),
+        ("forums", reverse("forums:index")),
+        ("forums-latest", reverse("forums:latest")),
+        ("forum-category", reverse("forums:category", args=[category.slug])),
+        ("forum-thread", reverse("forums:thread", args=[thread.pk])),
+        ("forum-search", reverse("forums:search") + f"?q={CHINESE[:4]}"),
+        ("forum-unread", reverse("forums:unread")),
+        ("forum-bookmarks", reverse("forums:bookmarks")),
+        ("forum-new-thread", reverse("forums:new_thread")),
+        ("messages", reverse("conversations:inbox")),
+        ("conversation", reverse("conversations:detail", args=[chat.pk])),
+        ("new-message", reverse("conversations:new")),
+        ("messaging-settings", reverse("conversations:settings")),
+        ("notifications", reverse("notifications:list")),
+        ("notification-settings", reverse("notifications:settings")),
     ]:
-        journey.goto(path)
+        response = journey.page.goto(journey.url(path))
+        assert response.ok, f"{name}: {path} answered {response.status}"
         check(journey, name)
     journey.goto(reverse("api-docs"))
     check_api_docs(journey, "api-docs")
