@@ -558,13 +558,17 @@ def cold_mix(rng: random.Random, size: int, path: str) -> list[str]:
     from core.search import segment
     from members.models import Profile, Visibility
 
-    profiles = (
-        Profile.objects.filter(
-            listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
-        )
+    public = Profile.objects.filter(
+        listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
+    )
+    pks = list(public.order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(pks, min(len(pks), size * 3))  # the same searches in every run
+    place = {pk: index for index, pk in enumerate(chosen)}
+    profiles = sorted(
+        Profile.objects.filter(pk__in=chosen)
         .select_related("canadian_region", "country_of_origin")
-        .prefetch_related("sectors", "expertise", "spoken__language")
-        .order_by("?")[: size * 3]
+        .prefetch_related("sectors", "expertise", "spoken__language"),
+        key=lambda profile: place[profile.pk],
     )
     searches: dict[str, None] = {}
     for profile in profiles:
