@@ -14,6 +14,7 @@ import unicodedata
 from contextlib import contextmanager
 from functools import reduce
 from operator import or_
+from time import monotonic
 
 import rjieba
 from django.db import connections, models, router, transaction
@@ -23,6 +24,8 @@ from django.db.models.functions import Cast, Concat
 from django.db.models.lookups import Contains
 
 SEARCH_VECTOR_COLUMN = "search_vector"
+COMMON_WORDS_SECONDS = 600  # how long a process keeps the statistics of common words
+_COMMON_WORDS: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
 TOKEN_VECTOR_COLUMN = "token_vector"  # noqa: S105 - a column name
 _EXACT_TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -181,6 +184,43 @@ def with_tokens(queryset, groups, *, field: str = "tokens"):
     for group in groups:
         condition &= reduce(or_, (Q(Contains(padded, f" {token} ")) for token in group))
     return queryset.filter(condition)
+
+
+def without_tokens(queryset, tokens, *, field: str = "tokens"):
+    """Rows whose tokens hold none of ``tokens``, tested row by row with a regular expression on
+    ``field`` rather than through the token index: for excluding a few values (categories a
+    viewer may not read) from a search that already narrows the rows, where gathering every row
+    of the many allowed values from the index would cost more than the search."""
+    tokens = sorted(tokens)
+    for token in tokens:
+        if not _EXACT_TOKEN.fullmatch(token):
+            raise ValueError(f"not a token: {token!r}")
+    if not tokens:
+        return queryset
+    return queryset.exclude(**{f"{field}__regex": rf"(^| )({'|'.join(tokens)})( |$)"})
+
+
+def common_words(model, *, using: str = "default") -> dict[str, float]:
+    """The most common words of ``model``'s search vector, each with the share of rows holding
+    it, from PostgreSQL's statistics (ANALYZE keeps about 1,000); empty elsewhere. Read at most
+    every COMMON_WORDS_SECONDS per process."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return {}
+    key = (using, model._meta.db_table)
+    cached = _COMMON_WORDS.get(key)
+    if cached is not None and cached[0] > monotonic():
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+            [model._meta.db_table, SEARCH_VECTOR_COLUMN],
+        )
+        row = cursor.fetchone()
+    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _COMMON_WORDS[key] = (monotonic() + COMMON_WORDS_SECONDS, shares)
+    return shares
 
 
 @contextmanager

@@ -22,7 +22,6 @@ import re
 import unicodedata
 from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 
 from django.db import connections
 from django.db.models import (
@@ -53,8 +52,6 @@ SNIPPET_BEFORE = 60  # of which before it
 SCANNED = 20_000  # characters of a post looked through for a match
 WALK_ABOVE = 0.015  # share of posts from which a search walks the recency index
 WINDOW_LIMIT = 20_000  # most recent posts such a search reads at most
-COMMON_WORDS_SECONDS = 600  # how long a worker keeps the statistics of common words
-_COMMON_WORDS: dict[str, tuple[float, dict[str, float]]] = {}
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _TAG = re.compile(r"<[^>]*>")
@@ -87,7 +84,9 @@ def search_posts(
         return Page(items=[], next_cursor=None)
     matching = Post.objects.filter(deleted_at__isnull=True)
     if every - readable:
-        matching = matching.exclude(tokens__regex=_any_token("c", every - readable))
+        # Row by row: a viewer reads nearly every category, and gathering all their posts from
+        # the token index would cost more than the search.
+        matching = search.without_tokens(matching, (f"c{pk}" for pk in every - readable))
     filters = (("t", tag), ("s", sector), ("a", author))
     groups = [[f"{prefix}{_pk(value)}"] for prefix, value in filters if value is not None]
     matching = search.with_tokens(matching, groups)
@@ -157,7 +156,7 @@ def share_of_posts(terms: list[str], *, using: str) -> float:
     search vector (ANALYZE keeps its 1,000 most common words, each with its share; other words
     count as rare). A sub-word that jieba also gives (合作 of 合作伙伴) adds nothing, so it is
     left out: the planner, which multiplies shares, takes such a common word for a rare one."""
-    shares = _common_words(using)
+    shares = search.common_words(Post, using=using)
     if not shares:
         return 0.0
     words = {_fold(term) for term in terms}
@@ -166,25 +165,6 @@ def share_of_posts(terms: list[str], *, using: str) -> float:
         if not any(word != other and word in other for other in words):
             share *= shares.get(word, 0.0)
     return share
-
-
-def _common_words(using: str) -> dict[str, float]:
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return {}
-    cached = _COMMON_WORDS.get(using)
-    if cached is not None and cached[0] > monotonic():
-        return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
-            [Post._meta.db_table, search.SEARCH_VECTOR_COLUMN],
-        )
-        row = cursor.fetchone()
-    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-    _COMMON_WORDS[using] = (monotonic() + COMMON_WORDS_SECONDS, shares)
-    return shares
 
 
 def _recent(matching: QuerySet, share: float, before: datetime | None) -> QuerySet:
@@ -247,13 +227,6 @@ def _categories(categories) -> tuple[set[int], set[int], dict[int, float]]:
         {pk for pk, listed, _count in rows if listed},
         {pk: count / posts for pk, _listed, count in rows},
     )
-
-
-def _any_token(prefix: str, ids) -> str:
-    """A regular expression for any of these tokens in a ``tokens`` column. Categories are read
-    this way, row by row, rather than from the token index: a viewer reads nearly every
-    category, and gathering all their posts from the index costs more than the search."""
-    return rf"(^| ){prefix}({'|'.join(str(pk) for pk in sorted(ids))})( |$)"
 
 
 def _start(day) -> datetime:

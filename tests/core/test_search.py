@@ -6,7 +6,15 @@ from django.db.migrations.state import ProjectState
 from django.db.migrations.writer import OperationWriter
 from django.test.utils import isolate_apps
 
-from core.search import AddSearchVector, rank, read_in_index_order, search, segment
+from core.search import (
+    AddSearchVector,
+    common_words,
+    rank,
+    read_in_index_order,
+    search,
+    segment,
+    without_tokens,
+)
 
 POSTGRESQL = connection.vendor == "postgresql"
 TABLE = "core_searchtest_document"
@@ -265,3 +273,43 @@ def test_reading_in_index_order_turns_bitmap_scans_off_for_its_queries_only():
     with read_in_index_order():
         assert bitmap_scans() == "off"
     assert bitmap_scans() == "on"
+
+
+@pytest.fixture
+def posts_with_tokens(db):
+    from tests.forums.factories import PostFactory
+
+    return {tokens: PostFactory(tokens=tokens) for tokens in ("c1 t2", "t2 c3", "c13 t2", "t2")}
+
+
+def test_without_tokens_leaves_out_rows_holding_any_of_them(posts_with_tokens):
+    from forums.models import Post
+
+    rows = without_tokens(
+        Post.objects.filter(pk__in=[p.pk for p in posts_with_tokens.values()]), ["c1", "c3"]
+    )
+    assert sorted(post.tokens for post in rows) == ["c13 t2", "t2"]
+
+
+def test_without_tokens_refuses_what_is_not_a_token(db):
+    from forums.models import Post
+
+    with pytest.raises(ValueError, match="not a token"):
+        without_tokens(Post.objects.all(), ["c1|.*"])
+
+
+def test_common_words_come_from_postgresql_statistics_and_are_empty_elsewhere(db, monkeypatch):
+    from forums.models import Post
+    from tests.forums.factories import PostFactory
+
+    monkeypatch.setattr("core.search._COMMON_WORDS", {})
+    for number in range(30):
+        PostFactory(body=f"market note {number}", search_text=f"market note {number}")
+    if not POSTGRESQL:
+        assert common_words(Post) == {}
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Post._meta.db_table}")
+    shares = common_words(Post)
+    assert shares["market"] == pytest.approx(0.5, abs=0.05)  # the replies; each thread opens too
+    assert "zeppelin" not in shares
