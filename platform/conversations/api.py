@@ -7,13 +7,13 @@ from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import permissions, status
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from conversations import access, selectors, serializers, services
 from core.api import (
     documents_errors_of,
     id_parameter,
+    page_data,
     path_id,
     path_text,
     read_query,
@@ -28,12 +28,6 @@ REFUSALS = (
 )
 # What a member's trust level refuses in a message (members.trust).
 BODY_REFUSALS = ["daily_limit", "too_fast", "too_many_links", "too_many_mentions", "no_images"]
-
-
-def next_url(request, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    return replace_query_param(request.build_absolute_uri(), "cursor", cursor)
 
 
 def conversation_data(conversation) -> dict:
@@ -74,7 +68,7 @@ class ConversationList(APIView):
     def get(self, request):
         query = read_query(serializers.CursorQuerySerializer, request.query_params)
         page = selectors.inbox(member=request.user, cursor=query.get("cursor") or None)
-        data = {"results": page.items, "next": next_url(request, page.next_cursor)}
+        data = page_data(request, page.items, page.next_cursor)
         return Response(serializers.InboxPageSerializer(data).data)
 
     @extend_schema(
@@ -149,7 +143,7 @@ class MessageList(APIView):
         page = selectors.messages(conversation=conversation, cursor=query.get("cursor") or None)
         if not query.get("cursor"):
             services.mark_read(member=request.user, conversation=conversation)
-        data = {"results": page.items, "next": next_url(request, page.next_cursor)}
+        data = page_data(request, page.items, page.next_cursor)
         return Response(serializers.MessagePageSerializer(data).data)
 
     @extend_schema(

@@ -1,5 +1,5 @@
-"""API plumbing every app shares: reading the query string, path ids, service errors
-as field-level 400s, and stating in the schema the errors a view gives."""
+"""API plumbing every app shares: reading the query string, path ids, pages of a list, service
+errors as field-level 400s, and stating in the schema the errors a view gives."""
 
 from collections import defaultdict
 from contextlib import contextmanager
@@ -17,6 +17,7 @@ from drf_standardized_errors.settings import package_settings
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.serializers import ListField, as_serializer_error
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 
 
 def read_query(serializer_class, params) -> dict:
@@ -31,6 +32,15 @@ def read_query(serializer_class, params) -> dict:
     query = serializer_class(data=data)
     query.is_valid(raise_exception=True)
     return dict(query.validated_data)
+
+
+def page_data(request, results, position, *, parameter: str = "cursor") -> dict:
+    """A page of a list as the API answers it: ``results`` and ``next``, this request's address
+    with ``parameter`` set to ``position`` (the next page's cursor), null on the last page."""
+    next_url = None
+    if position is not None:
+        next_url = replace_query_param(request.build_absolute_uri(), parameter, position)
+    return {"results": results, "next": next_url}
 
 
 @contextmanager

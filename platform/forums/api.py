@@ -17,12 +17,12 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import permissions, status
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.api import (
     documents_errors_of,
     id_parameter,
+    page_data,
     path_id,
     path_text,
     read_query,
@@ -102,12 +102,6 @@ def thread_response(request, thread, *, status_code=status.HTTP_200_OK) -> Respo
     context["following"] = page.follows
     data = serializers.ThreadDetailSerializer(thread, context=context).data
     return Response(data, status=status_code)
-
-
-def _next_url(request, name: str, value) -> str | None:
-    if value is None:
-        return None
-    return replace_query_param(request.build_absolute_uri(), name, value)
 
 
 def _with_authors(items: list) -> list:
@@ -245,12 +239,8 @@ class ThreadList(APIView):
                 request.user, [thread.author for thread in threads if thread.author]
             ),
         }
-        return Response(
-            {
-                "results": serializers.ThreadSerializer(threads, many=True, context=context).data,
-                "next": _next_url(request, "cursor", page.next_cursor),
-            }
-        )
+        results = serializers.ThreadSerializer(threads, many=True, context=context).data
+        return Response(page_data(request, results, page.next_cursor))
 
     @extend_schema(
         tags=TAGS,
@@ -332,12 +322,8 @@ class ThreadPosts(APIView):
             thread=thread, viewer=request.user, after=query.get("after", 0), size=POSTS_PER_PAGE
         )
         context = post_context(request, page.posts, page)
-        return Response(
-            {
-                "results": serializers.PostSerializer(page.posts, many=True, context=context).data,
-                "next": _next_url(request, "after", page.next_after),
-            }
-        )
+        results = serializers.PostSerializer(page.posts, many=True, context=context).data
+        return Response(page_data(request, results, page.next_after, parameter="after"))
 
     @extend_schema(
         tags=TAGS,
@@ -570,14 +556,8 @@ class Search(APIView):
                 request.user, [post.author for post in posts if post.author]
             ),
         }
-        return Response(
-            {
-                "results": serializers.SearchResultSerializer(
-                    posts, many=True, context=context
-                ).data,
-                "next": _next_url(request, "cursor", page.next_cursor),
-            }
-        )
+        results = serializers.SearchResultSerializer(posts, many=True, context=context).data
+        return Response(page_data(request, results, page.next_cursor))
 
 
 def search_filters(viewer, categories, query: dict) -> dict | None:

@@ -3,10 +3,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from core.api import documents_errors_of, read_query, service_errors
+from core.api import documents_errors_of, page_data, read_query, service_errors
 from notifications import registry, selectors, serializers, services
 
 PAGE_SIZE = 30
@@ -32,10 +31,7 @@ class NotificationList(APIView):
             cursor=query.get("cursor"),
             size=PAGE_SIZE,
         )
-        next_url = None
-        if page.next_cursor:
-            next_url = replace_query_param(request.build_absolute_uri(), "cursor", page.next_cursor)
-        data = {"results": page.items, "next": next_url}
+        data = page_data(request, page.items, page.next_cursor)
         return Response(serializers.NotificationPageSerializer(data).data)
 
 
