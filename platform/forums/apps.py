@@ -7,7 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
-        from forums import kinds  # noqa: F401 - registers the forums' notification kinds
+        from forums import kinds, signals  # noqa: F401 - notification kinds, signal receivers
 
     def load_demo(self, command):
         from forums.demo import load_demo_threads

@@ -47,13 +47,14 @@ from forums.models import (
     clean_tags,
     clean_title,
 )
-from members.models import User
+from members.models import Sector, User
 from members.selectors import mentionable
 from members.services import set_trust_level
 from members.trust import Action, TrustLevel, check_content, check_pace, limits_for
 from notifications.services import notify
 
 DAY = timedelta(days=1)
+SECTOR_POSITIONS_FROM = 100  # sector categories come after the topics (migration 0002)
 
 
 def _render(writer: User, body: str) -> Rendered:
@@ -582,6 +583,34 @@ def save_category(*, actor: User, category: Category) -> Category:
         position=category.position,
     )
     return category
+
+
+@transaction.atomic
+def open_sector_category(*, sector: Sector) -> Category:
+    """The category of ``sector``, made when the sector is new (as the first sectors' categories
+    were), after the other sectors' categories; its address is the sector's slug, or
+    ``<slug>-sector`` when a topic already has that one."""
+    existing = Category.objects.filter(sector=sector).first()
+    if existing is not None:
+        return existing
+    slug = sector.slug
+    if Category.objects.filter(slug=slug).exists():
+        slug = f"{sector.slug}-sector"
+    last = Category.objects.filter(kind=Category.Kind.SECTOR).aggregate(Max("position"))
+    return Category.objects.create(
+        slug=slug,
+        kind=Category.Kind.SECTOR,
+        sector=sector,
+        position=(last["position__max"] or SECTOR_POSITIONS_FROM - 1) + 1,
+        name_en=sector.name_en,
+        name_fr=sector.name_fr,
+        name_zh_hans=sector.name_zh_hans,
+        description_en=f"Doing business in {sector.name_en.lower()}: experience, contacts and "
+        "questions.",
+        description_fr=f"Faire des affaires dans ce secteur ({sector.name_fr}) : expériences, "
+        "contacts et questions.",
+        description_zh_hans=f"{sector.name_zh_hans}行业：经验、人脉与问题。",
+    )
 
 
 @transaction.atomic

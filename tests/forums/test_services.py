@@ -549,3 +549,56 @@ def test_a_reply_costs_the_same_queries_with_few_or_many_posts_and_followers():
     many = reply_queries(thread)
     assert many == few
     assert few <= 25
+
+
+# --- A new sector -------------------------------------------------------------------------------
+
+
+def test_a_sector_added_later_gets_its_category_once(db):
+    from members.models import Sector
+
+    last = Category.objects.filter(kind=Category.Kind.SECTOR).order_by("-position").first()
+    sector = Sector.objects.create(
+        slug="space-industry",
+        name_en="Space industry",
+        name_fr="Industrie spatiale",
+        name_zh_hans="航天产业",
+    )
+    category = Category.objects.get(sector=sector)
+    assert (category.slug, category.kind) == ("space-industry", Category.Kind.SECTOR)
+    assert (category.name_en, category.name_fr, category.name_zh_hans) == (
+        "Space industry",
+        "Industrie spatiale",
+        "航天产业",
+    )
+    assert "space industry" in category.description_en
+    assert category.position == (last.position + 1 if last else 100)
+    sector.name_en = "Space"
+    sector.save()
+    assert services.open_sector_category(sector=sector) == category
+    assert Category.objects.filter(sector=sector).count() == 1
+
+
+def test_a_new_sector_named_like_a_topic_gets_an_address_of_its_own(db):
+    from members.models import Sector
+
+    sector = Sector.objects.create(
+        slug="market-entry", name_en="Market entry", name_fr="Entrée", name_zh_hans="进入"
+    )
+    assert Category.objects.get(sector=sector).slug == "market-entry-sector"
+
+
+def test_a_sector_is_deleted_only_once_its_category_is(db, staff_member):
+    from django.db.models import ProtectedError
+
+    from members.models import Sector
+
+    sector = Sector.objects.create(
+        slug="kelp", name_en="Kelp", name_fr="Varech", name_zh_hans="海带"
+    )
+    with pytest.raises(ProtectedError):
+        sector.delete()
+    category = Category.objects.get(sector=sector)
+    services.delete_category(actor=staff_member, category=category, reason="added by mistake")
+    sector.delete()
+    assert not Sector.objects.filter(slug="kelp").exists()
