@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,6 +42,13 @@ def _is_staff(viewer) -> bool:
     return _is_member(viewer) and viewer.is_staff
 
 
+def _facilitators():
+    return User.objects.filter(
+        Q(profile__represents_facilitator=True)
+        | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
+    )
+
+
 def is_facilitator(viewer) -> bool:
     """Represents a facilitator on their profile, or belongs to a facilitator organisation.
     Asked once per viewer object (one query), since a page asks it for every category."""
@@ -49,14 +56,7 @@ def is_facilitator(viewer) -> bool:
         return False
     cached = getattr(viewer, "_forum_facilitator", None)
     if cached is None:
-        cached = (
-            User.objects.filter(pk=viewer.pk)
-            .filter(
-                Q(profile__represents_facilitator=True)
-                | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
-            )
-            .exists()
-        )
+        cached = _facilitators().filter(pk=viewer.pk).exists()
         viewer._forum_facilitator = cached
     return cached
 
@@ -73,8 +73,15 @@ def readable_restrictions(viewer) -> list[str]:
 
 def readable_categories(viewer):
     """The categories ``viewer`` may read: a queryset, usable as a subquery
-    (``Thread.objects.filter(category__in=readable_categories(viewer))``)."""
-    return Category.objects.filter(restriction__in=readable_restrictions(viewer))
+    (``Thread.objects.filter(category__in=readable_categories(viewer))``). For a member who is
+    not staff, whether they are a facilitator is part of the query rather than a query of its
+    own, unless it is known already."""
+    if not _is_member(viewer) or viewer.is_staff or hasattr(viewer, "_forum_facilitator"):
+        return Category.objects.filter(restriction__in=readable_restrictions(viewer))
+    facilitator = Exists(_facilitators().filter(pk=viewer.pk))
+    return Category.objects.filter(
+        Q(restriction__in=[R.NONE, R.MEMBERS]) | Q(Q(restriction=R.FACILITATORS) & facilitator)
+    )
 
 
 def readers(category: Category, members):
