@@ -1,7 +1,8 @@
 """core.links gives, for every argument, the address ``reverse`` gives."""
 
 import pytest
-from django.urls import reverse
+from django.template import Context, Template
+from django.urls import reverse, set_script_prefix
 
 from core.links import Links
 
@@ -22,3 +23,22 @@ def test_links_are_what_reverse_makes(viewname):
 
 def test_an_argument_like_the_marker_is_filled_in_like_any_other():
     assert Links()("forums:thread", 918273645) == reverse("forums:thread", args=[918273645])
+
+
+@pytest.mark.parametrize("viewname", ["home", "forums:latest", "account_login", "api-docs"])
+def test_the_link_tag_gives_what_the_url_tag_gives(viewname):
+    rendered = Template("{% load links %}{% link name %}|{% url name %}").render(
+        Context({"name": viewname})
+    )
+    link, url = rendered.split("|")
+    assert link == url == reverse(viewname)
+
+
+def test_the_link_tag_follows_the_script_prefix():
+    template = Template('{% load links %}{% link "forums:latest" %}')
+    set_script_prefix("/kb/")
+    try:
+        assert template.render(Context()) == "/kb/forums/latest/"
+    finally:
+        set_script_prefix("/")
+    assert template.render(Context()) == "/forums/latest/"
