@@ -6,6 +6,8 @@ UV_VERSION := 0.13.9
 export PYTHONPATH := $(CURDIR)/platform
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Test processes (pytest-xdist): one per core, at most 4, as each takes two Redis databases.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test install lint pytest migrate demo messages bench clean
 
@@ -36,7 +38,7 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 ## Lint plus the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: lint pytest

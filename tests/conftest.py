@@ -18,6 +18,12 @@ from tests.members.factories import UserFactory
 STRICT = os.environ.get("KNOWBRIDGE_STRICT_TESTS") == "1"
 
 
+def pytest_configure(config):
+    """Tests hash passwords with MD5: PBKDF2's million rounds at every log-in, sign-up and demo
+    member were a fifth of the members tests' time; no test is about the strength of the hash."""
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI (KNOWBRIDGE_STRICT_TESTS=1) a test skipped for want of a server or browser fails."""

@@ -7,6 +7,7 @@ turns on the production hardening and refuses to start without real secrets.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -24,6 +25,24 @@ def var_path(*parts: str) -> Path:
     path = VAR_DIR.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def redis_url_of_this_test_worker(url: str) -> str:
+    """Under pytest-xdist (``PYTEST_XDIST_WORKER`` gw0, gw1 …) test worker n uses the Redis
+    database its URL names plus 2 × n, so that broker and cache on adjacent databases (0 and 1,
+    as CI gives them) stay apart from every other worker's: a real Celery worker would take
+    another test worker's tasks, and cache.clear() would clear its rate limits."""
+    worker = env.str("PYTEST_XDIST_WORKER", default="")
+    if not worker or not url.startswith("redis://"):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + 2 * int(worker.removeprefix("gw"))
+    if database > 15:
+        raise ImproperlyConfigured(
+            f"Test worker {worker} would use Redis database {database} of {url}; Redis has 16: "
+            "run fewer workers (pytest -n) or give lower database numbers."
+        )
+    return parts._replace(path=f"/{database}").geturl()
 
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
@@ -142,7 +161,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://knowbridge")}
+CACHES = {
+    "default": env.cache_url_config(
+        redis_url_of_this_test_worker(env.str("CACHE_URL", default="locmemcache://knowbridge"))
+    )
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Directory facet counts are shared this long by visitors using the same filters (0: never).
 DIRECTORY_FACETS_CACHE_SECONDS = env.int("DIRECTORY_FACETS_CACHE_SECONDS", default=300)
@@ -258,7 +281,9 @@ FORUM_EDIT_WINDOW = timedelta(seconds=env.int("FORUM_EDIT_WINDOW", default=24 * 
 
 # --- Celery ---------------------------------------------------------------------------------------
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = redis_url_of_this_test_worker(
+    env.str("CELERY_BROKER_URL", default="filesystem://")
+)
 if CELERY_BROKER_URL == "filesystem://":  # core.broker's transport, see config.celery_app
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(var_path("broker")),

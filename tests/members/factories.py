@@ -1,3 +1,5 @@
+import functools
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -15,7 +17,12 @@ from members.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
-PASSWORD_HASH = make_password(PASSWORD)  # hashed once: hashing per member would dominate the suite
+
+
+@functools.cache
+def password_hash() -> str:
+    """Hashed once, on first use: after conftest's pytest_configure has chosen the hasher."""
+    return make_password(PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"member{n}@example.org")
     display_name = factory.Faker("name")
-    password = PASSWORD_HASH
+    password = factory.LazyFunction(password_hash)
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
