@@ -1,10 +1,11 @@
-"""What a row of a thread list and a post of a thread page show, worked out once in Python.
+"""A thread list's rows and a thread page's posts, worked out once in Python and rendered by
+Jinja2 fragments (``core.jinja``) that the Django pages place.
 
 Why: Django's template engine costs a few microseconds per variable and tens per ``{% url %}``,
-``{% blocktranslate %}`` or ``{% include %}``. A list of 30 threads written with those spent
-about 9 ms of a 16 ms page in the template. Here every address is made with ``core.links``
-(one ``reverse`` per view and page), every count is one ``ngettext``, and the templates only
-place finished strings: the markup stays in the templates, the work moves here.
+``{% blocktranslate %}`` or ``{% include %}``: a list of 30 threads written with those spent
+about 9 ms of a 16 ms page in its template. Here every address is made with ``core.links`` (one
+``reverse`` per view and page), every count is translated once per page, and the fragments only
+place finished strings: the markup stays in templates, the work moves here.
 """
 
 from dataclasses import dataclass
@@ -48,12 +49,12 @@ def thread_list(
     hide_category: bool = False,
 ) -> SafeString:
     """The list of ``threads`` (``more``: the address of the next page), as HTML."""
-    rows = thread_rows(threads, unread=unread)
+    rows = _rows(threads, unread=unread)
     context = {"rows": rows, "more": more, "hide_category": hide_category}
     return jinja.fragment("forums/_thread_rows.jinja", context)
 
 
-def thread_rows(threads: list[Thread], *, unread: dict[int, int] | None = None) -> list[ThreadRow]:
+def _rows(threads: list[Thread], *, unread: dict[int, int] | None = None) -> list[ThreadRow]:
     """Rows of a thread list; ``unread`` maps a thread's id to the posts new to the viewer (the
     unread view sets ``thread.unread`` itself)."""
     links, count, now = Links(), Counts(), timezone.now()
