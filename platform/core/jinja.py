@@ -13,10 +13,12 @@ from the presenters.
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
-from jinja2 import Environment
+from jinja2 import Environment, StrictUndefined
 
 
 def environment(**options) -> Environment:
+    # A misspelt name fails (in the tests first) instead of printing nothing.
+    options["undefined"] = StrictUndefined
     env = Environment(autoescape=options.pop("autoescape", True), **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     return env

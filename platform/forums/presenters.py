@@ -45,23 +45,22 @@ def thread_list(
     threads: list[Thread],
     *,
     more: str | None,
-    unread: dict[int, int] | None = None,
+    unread: dict[int, int],
     hide_category: bool = False,
 ) -> SafeString:
-    """The list of ``threads`` (``more``: the address of the next page), as HTML."""
+    """The list of ``threads`` as HTML: ``unread`` maps a thread's id to the posts new to the
+    viewer, ``more`` is the address of the next page."""
     rows = _rows(threads, unread=unread)
     context = {"rows": rows, "more": more, "hide_category": hide_category}
     return jinja.fragment("forums/_thread_rows.jinja", context)
 
 
-def _rows(threads: list[Thread], *, unread: dict[int, int] | None = None) -> list[ThreadRow]:
-    """Rows of a thread list; ``unread`` maps a thread's id to the posts new to the viewer (the
-    unread view sets ``thread.unread`` itself)."""
+def _rows(threads: list[Thread], *, unread: dict[int, int]) -> list[ThreadRow]:
     links, count, now = Links(), Counts(), timezone.now()
     deleted_member, ago = gettext("Deleted member"), gettext("%(when)s ago")
     rows = []
     for thread in threads:
-        new = unread.get(thread.pk, 0) if unread is not None else getattr(thread, "unread", 0)
+        new = unread.get(thread.pk, 0)
         unread_url = links("forums:thread_unread", thread.pk) if new else ""
         rows.append(
             ThreadRow(
@@ -131,7 +130,6 @@ class PostItem:
     own: bool  # the viewer wrote it
     created_at: str  # ISO 8601
     created_label: str
-    url: str  # where the post is read in place
     reply_to_id: int | None  # None once the post is deleted
     edited: bool
     helpful_count: int
@@ -150,6 +148,9 @@ def thread_posts(page: ThreadPage, *, thread: Thread, request, may_reply: bool) 
     context = {
         "posts": [present(post) for post in page.posts],
         "accepted": present(page.accepted) if page.accepted else None,
+        "accepted_url": page.accepted.address_in(present.links("forums:thread", thread.pk))
+        if page.accepted
+        else "",
         "thread": thread,
         "may_reply": may_reply,
         "links": present.links,
@@ -180,7 +181,6 @@ class _PostPresenter:
             own=self.viewer.is_authenticated and post.author_id == self.viewer.pk,
             created_at=created.isoformat(),
             created_label=date_format(created, "DATETIME_FORMAT"),
-            url=post.address_in(self.links("forums:thread", post.thread_id)),
             reply_to_id=None if deleted else post.reply_to_id,
             edited=bool(post.edited_at) and not deleted,
             helpful_count=post.helpful_count,

@@ -129,7 +129,8 @@ def unread(request: HttpRequest) -> HttpResponse:
         size=THREADS_PER_PAGE,
     )
     more = "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None
-    rows = presenters.thread_list(page.items, more=more)
+    unread = {thread.pk: thread.unread for thread in page.items}
+    rows = presenters.thread_list(page.items, more=more, unread=unread)
     return render(request, "forums/unread.html", {"rows": rows})
 
 

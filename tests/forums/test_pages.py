@@ -4,12 +4,13 @@ author and staff; restricted categories look like no category at all to those ou
 import re
 
 import pytest
+from django.urls import reverse
 
 from forums import services
 from forums.models import Bookmark, Category, Post, Reaction, ReadPosition, Thread, ThreadFollow
 from members.models import Profile, Sector
 from members.trust import TrustLevel
-from tests.forums.factories import CategoryFactory, PostFactory, ThreadFactory
+from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
 from tests.members.factories import UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -505,3 +506,40 @@ def test_reading_moves_the_position_of_members_only(client, thread, replier):
     assert ReadPosition.objects.get(member=reader).last_read == 26
     client.get(f"/forums/t/{thread.pk}/")
     assert ReadPosition.objects.get(member=reader).last_read == 26
+
+
+# --- Hostile names --------------------------------------------------------------------------------
+
+HOSTILE = """<img src=x onerror="alert('x')">"""
+
+
+def test_hostile_titles_names_and_tags_are_text_on_every_forum_page(client):
+    """Lists and posts are rendered by Jinja2 fragments inside Django pages: both escape."""
+    category = CategoryFactory(slug="hostile", name_en=f"{HOSTILE} category")
+    tag = TagFactory(name="<svg onload=alert(1)>")
+    thread = ThreadFactory(
+        category=category,
+        author=member(display_name=f"{HOSTILE} author"),
+        title=f"{HOSTILE} title",
+        tags=[tag],
+    )
+    PostFactory(thread=thread, author=member(display_name=f"{HOSTILE} replier"))
+    ReadPosition.objects.create(member=(viewer := member()), thread=thread, last_read=1)
+    client.force_login(viewer)
+    pages = [
+        "/forums/latest/",
+        "/forums/c/hostile/",
+        reverse("forums:tag", args=[tag.name]),
+        "/forums/unread/",
+        f"/forums/t/{thread.pk}/",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = text(response)
+        assert "<img src=x" not in page, path
+        assert "<svg onload" not in page, path
+        assert "&lt;img src=x onerror=" in page, path
+    thread_page = text(client.get(f"/forums/t/{thread.pk}/"))
+    assert "&lt;svg onload=alert(1)&gt;" in thread_page
+    assert 'data-author="&lt;img src=x onerror=' in thread_page  # the quote button's attribute
