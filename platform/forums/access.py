@@ -165,9 +165,11 @@ def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
 
 
 def access_thread(viewer, thread_id, *, for_write: bool = False) -> Thread:
-    """A thread in a category the viewer reads; ``for_write``: one they may reply to."""
+    """A thread in a category the viewer reads (with its tag names: every page shows them);
+    ``for_write``: one they may reply to."""
     pk = _as_id(thread_id)
-    thread = Thread.objects.select_related("category").filter(pk=pk).first() if pk else None
+    threads = Thread.objects.select_related("category").with_tag_names()
+    thread = threads.filter(pk=pk).first() if pk else None
     if thread is None or not may_read(viewer, thread.category):
         raise Http404
     if for_write and not may_reply(viewer, thread):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext, ngettext
 
 from core import jinja
@@ -56,8 +57,8 @@ def thread_list(
 
 
 def _rows(threads: list[Thread], *, unread: dict[int, int]) -> list[ThreadRow]:
-    links, count, now = Links(), Counts(), timezone.now()
-    deleted_member, ago = gettext("Deleted member"), gettext("%(when)s ago")
+    links, count, ago = Links(), Counts(), Ages(timezone.now())
+    deleted_member = gettext("Deleted member")
     rows = []
     for thread in threads:
         new = unread.get(thread.pk, 0)
@@ -77,7 +78,7 @@ def _rows(threads: list[Thread], *, unread: dict[int, int]) -> list[ThreadRow]:
                 if thread.helpful_count
                 else "",
                 active_at=thread.last_posted_at.isoformat(),
-                active_ago=ago % {"when": timesince(thread.last_posted_at, now, depth=1)},
+                active_ago=ago(thread.last_posted_at),
                 unread=count(
                     new,
                     "%(counter)s new since your last visit",
@@ -109,6 +110,37 @@ class Counts:
         if said is None:
             said = ngettext(singular, plural, number) % {"counter": number}
             self._said[(singular, number)] = said
+        return said
+
+
+class Ages:
+    """``ago(when)``: "3 hours ago", in the largest whole unit as ``timesince(depth=1)`` says it
+    (a month is 30 days, a year 365), translated once per distinct text on a page."""
+
+    UNITS = (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("week", 7 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    )
+
+    def __init__(self, now):
+        self.now = now
+        self._ago = gettext("%(when)s ago")
+        self._said: dict[tuple[str, int], str] = {}
+
+    def __call__(self, when) -> str:
+        seconds = (self.now - when).total_seconds()
+        unit, number = next(
+            ((unit, int(seconds // size)) for unit, size in self.UNITS if seconds >= size),
+            ("minute", 0),
+        )
+        said = self._said.get((unit, number))
+        if said is None:
+            when = avoid_wrapping(TIME_STRINGS[unit] % {"num": number})
+            said = self._said[(unit, number)] = self._ago % {"when": when}
         return said
 
 
