@@ -21,12 +21,17 @@ class TranslatedName(models.Model):
 
     @property
     def name(self) -> str:
+        return getattr(self, self.name_field()) or self.name_en
+
+    @staticmethod
+    def name_field() -> str:
+        """The column of the active language's name (English stands in for a missing one)."""
         language = (get_language() or "en").lower()
         if language.startswith("zh"):
-            return self.name_zh_hans or self.name_en
+            return "name_zh_hans"
         if language.startswith("fr"):
-            return self.name_fr or self.name_en
-        return self.name_en
+            return "name_fr"
+        return "name_en"
 
 
 class AuditEvent(models.Model):

@@ -8,6 +8,7 @@ page instead of failing.
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,11 +36,28 @@ def paginate(
     """``order`` names descending sort keys, the last one unique (e.g. ("-search_rank", "-pk"));
     ``scope`` is what else the cursor is only valid for (the filters of a search)."""
     fields = [key.removeprefix("-") for key in order]
+
+    def fetch(position: list | None) -> list:
+        rows = queryset if position is None else queryset.filter(after(fields, position))
+        return list(rows.order_by(*(F(field).desc() for field in fields))[: size + 1])
+
+    return paginate_read(fetch, order=order, cursor=cursor, size=size, scope=scope)
+
+
+def paginate_read(
+    fetch: Callable[[list | None], list],
+    *,
+    order: tuple[str, ...],
+    cursor: str | None,
+    size: int,
+    scope: dict | None = None,
+) -> Page:
+    """``paginate`` for a read that is not a queryset (a ``core.prepared`` one, whose rows are
+    dicts): ``fetch(position)`` gives up to ``size + 1`` rows in ``order`` from the start
+    (position None) or strictly after ``position`` (the sort key's values; ``after`` filters)."""
+    fields = [key.removeprefix("-") for key in order]
     bound_to = scope_key(scope or {})
-    position = _decode(cursor, fields, bound_to)
-    if position is not None:
-        queryset = queryset.filter(_after(fields, position))
-    rows = list(queryset.order_by(*(F(field).desc() for field in fields))[: size + 1])
+    rows = fetch(_decode(cursor, fields, bound_to))
     items, more = rows[:size], len(rows) > size
     return Page(items=items, next_cursor=_encode(items[-1], fields, bound_to) if more else None)
 
@@ -55,7 +73,7 @@ def scope_key(scope: dict) -> str:
     return digest.hexdigest()[:16]
 
 
-def _after(fields: list[str], position: list) -> Q:
+def after(fields: list[str], position: list) -> Q:
     """Rows strictly after ``position`` in descending (fields...) order."""
     condition = Q()
     for index, field in enumerate(fields):
@@ -67,7 +85,7 @@ def _after(fields: list[str], position: list) -> Q:
 def _encode(row, fields: list[str], bound_to: str) -> str:
     values = []
     for field in fields:
-        value = getattr(row, field)
+        value = row[field] if isinstance(row, dict) else getattr(row, field)
         values.append({"dt": value.isoformat()} if isinstance(value, datetime) else value)
     payload = {"order": fields, "scope": bound_to, "values": values}
     return signing.dumps(payload, salt=SALT, compress=True)

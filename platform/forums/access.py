@@ -73,15 +73,26 @@ def readable_restrictions(viewer) -> list[str]:
 
 def readable_categories(viewer):
     """The categories ``viewer`` may read: a queryset, usable as a subquery
-    (``Thread.objects.filter(category__in=readable_categories(viewer))``). For a member who is
-    not staff, whether they are a facilitator is part of the query rather than a query of its
-    own, unless it is known already."""
+    (``Thread.objects.filter(category__in=readable_categories(viewer))``)."""
+    return categories_readable_as(*reader(viewer))
+
+
+def reader(viewer) -> tuple[tuple[str, ...], int | None]:
+    """What decides the categories ``viewer`` reads, as ``categories_readable_as`` takes it: the
+    restrictions they read for certain, and the id of a member who also reads facilitators'
+    categories if they are one. Whether a member is a facilitator is asked inside the query
+    rather than in a query of its own, unless it is known already."""
     if not _is_member(viewer) or viewer.is_staff or hasattr(viewer, "_forum_facilitator"):
-        return Category.objects.filter(restriction__in=readable_restrictions(viewer))
-    facilitator = Exists(_facilitators().filter(pk=viewer.pk))
-    return Category.objects.filter(
-        Q(restriction__in=[R.NONE, R.MEMBERS]) | Q(Q(restriction=R.FACILITATORS) & facilitator)
-    )
+        return tuple(readable_restrictions(viewer)), None
+    return (R.NONE, R.MEMBERS), viewer.pk
+
+
+def categories_readable_as(restrictions: tuple[str, ...], facilitator_id: int | None = None):
+    readable = Q(restriction__in=restrictions)
+    if facilitator_id is not None:
+        facilitator = Exists(_facilitators().filter(pk=facilitator_id))
+        readable |= Q(restriction=R.FACILITATORS) & facilitator
+    return Category.objects.filter(readable)
 
 
 def readers(category: Category, members):

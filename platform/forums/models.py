@@ -196,6 +196,11 @@ def joined_tag_names(thread: str = "pk") -> Subquery:
     return Subquery(names)
 
 
+def split_tag_names(joined: str | None) -> list[str]:
+    """The names ``joined_tag_names`` joined, in alphabetical order."""
+    return sorted(joined.split(TAG_SEPARATOR)) if joined else []
+
+
 class ThreadQuerySet(models.QuerySet):
     def with_tag_names(self) -> "ThreadQuerySet":
         """Each thread's tag names in the same query: a list costs no second query, and plain
@@ -282,7 +287,7 @@ class Thread(models.Model):
         read with it, else one query."""
         if not hasattr(self, "joined_tag_names"):
             return list(self.tags.values_list("name", flat=True))
-        return sorted(self.joined_tag_names.split(TAG_SEPARATOR)) if self.joined_tag_names else []
+        return split_tag_names(self.joined_tag_names)
 
 
 class Post(models.Model):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from core import jinja
 from core.links import Links
 from forums import access
-from forums.models import Post, Thread
+from forums.models import Category, Post, Thread, split_tag_names
 from forums.selectors import ThreadPage
 
 
@@ -43,42 +43,43 @@ class ThreadRow:
 
 
 def thread_list(
-    threads: list[Thread],
+    threads: list[dict],
     *,
     more: str | None,
     unread: dict[int, int],
     hide_category: bool = False,
 ) -> SafeString:
-    """The list of ``threads`` as HTML: ``unread`` maps a thread's id to the posts new to the
-    viewer, ``more`` is the address of the next page."""
+    """The list of ``threads`` (rows of ``selectors.thread_rows``) as HTML: ``unread`` maps a
+    thread's id to the posts new to the viewer, ``more`` is the address of the next page."""
     rows = _rows(threads, unread=unread)
     context = {"rows": rows, "more": more, "hide_category": hide_category}
     return jinja.fragment("forums/_thread_rows.jinja", context)
 
 
-def _rows(threads: list[Thread], *, unread: dict[int, int]) -> list[ThreadRow]:
+def _rows(threads: list[dict], *, unread: dict[int, int]) -> list[ThreadRow]:
     links, count, ago = Links(), Counts(), Ages(timezone.now())
     deleted_member = gettext("Deleted member")
+    category_name = f"category__{Category.name_field()}"
     rows = []
     for thread in threads:
-        new = unread.get(thread.pk, 0)
-        unread_url = links("forums:thread_unread", thread.pk) if new else ""
+        pk, new = thread["id"], unread.get(thread["id"], 0)
+        unread_url = links("forums:thread_unread", pk) if new else ""
         rows.append(
             ThreadRow(
-                url=unread_url or links("forums:thread", thread.pk),
-                title=thread.title,
-                answered=thread.accepted_post_id is not None,
-                locked=thread.locked,
-                category=thread.category.name,
-                category_url=links("forums:category", thread.category.slug),
-                author=thread.author.display_name if thread.author else deleted_member,
-                tags=tag_links(thread, links),
-                replies=count(thread.reply_count, "%(counter)s reply", "%(counter)s replies"),
-                helpful=count(thread.helpful_count, "%(counter)s helpful", "%(counter)s helpful")
-                if thread.helpful_count
+                url=unread_url or links("forums:thread", pk),
+                title=thread["title"],
+                answered=thread["accepted_post_id"] is not None,
+                locked=thread["locked"],
+                category=thread[category_name] or thread["category__name_en"],
+                category_url=links("forums:category", thread["category__slug"]),
+                author=thread["author__display_name"] or deleted_member,
+                tags=_tags(split_tag_names(thread["joined_tag_names"]), links),
+                replies=count(thread["post_count"] - 1, "%(counter)s reply", "%(counter)s replies"),
+                helpful=count(thread["helpful_count"], "%(counter)s helpful", "%(counter)s helpful")
+                if thread["helpful_count"]
                 else "",
-                active_at=thread.last_posted_at.isoformat(),
-                active_ago=ago(thread.last_posted_at),
+                active_at=thread["last_posted_at"].isoformat(),
+                active_ago=ago(thread["last_posted_at"]),
                 unread=count(
                     new,
                     "%(counter)s new since your last visit",
@@ -92,10 +93,13 @@ def _rows(threads: list[Thread], *, unread: dict[int, int]) -> list[ThreadRow]:
     return rows
 
 
-def tag_links(thread: Thread, links: Links | None = None) -> list[tuple[str, str]]:
+def tag_links(thread: Thread) -> list[tuple[str, str]]:
     """A thread's tags with the address of each one's list."""
-    links = links or Links()
-    return [(name, links("forums:tag", name)) for name in thread.tag_names]
+    return _tags(thread.tag_names, Links())
+
+
+def _tags(names: list[str], links: Links) -> list[tuple[str, str]]:
+    return [(name, links("forums:tag", name)) for name in names]
 
 
 class Counts:

@@ -19,7 +19,9 @@ from datetime import timedelta
 from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 
-from core.pagination import Page, paginate
+from core.pagination import Page, after, paginate, paginate_read
+from core.prepared import Prepared
+from forums import access
 from forums.models import (
     Bookmark,
     Category,
@@ -83,70 +85,184 @@ def thread_list(
 ) -> Page:
     """Threads of the readable ``categories`` (one ``category`` or ``tag`` of them if given):
     ``latest`` by last activity, ``unanswered`` (no reply yet) by last activity, ``top`` by
-    helpful reactions among threads active in ``period`` (week, month, year, all)."""
+    helpful reactions among threads active in ``period`` (week, month, year, all). The API's
+    read, as Thread objects; pages read the same list with ``thread_rows``."""
+    threads = _listed_threads(
+        categories,
+        order=order,
+        category_id=category.pk if category else None,
+        tag_id=tag.pk if tag else None,
+        since=_active_since(order, period),
+    )
+    scope = _list_scope(order, category, tag, period)
+    return paginate(_listed(threads), order=_keys(order), cursor=cursor, size=size, scope=scope)
+
+
+ROW_FIELDS = (
+    "id",
+    "title",
+    "post_count",
+    "helpful_count",
+    "accepted_post_id",
+    "locked",
+    "last_posted_at",
+    "category__slug",
+    "category__name_en",
+    "category__name_fr",
+    "category__name_zh_hans",
+    "author__display_name",
+    "joined_tag_names",
+)
+
+
+def thread_rows(
+    *,
+    reader: tuple[tuple[str, ...], int | None],
+    order: str = "latest",
+    category: Category | None = None,
+    tag: Tag | None = None,
+    period: str | None = None,
+    cursor: str | None = None,
+    size: int = 30,
+) -> Page:
+    """``thread_list`` for pages, with the same cursors: rows are dicts of ``ROW_FIELDS``, read by
+    a query compiled once per process (``core.prepared``). ``reader`` is ``access.reader``'s
+    answer for the viewer."""
+    restrictions, facilitator_id = reader
+    keys = _keys(order)
+
+    def fetch(position: list | None) -> list[dict]:
+        return _THREAD_ROWS.rows(
+            (order, restrictions, size),
+            facilitator_id=facilitator_id,
+            category_id=category.pk if category else None,
+            tag_id=tag.pk if tag else None,
+            since=_active_since(order, period),
+            after_key=position[0] if position else None,
+            after_id=position[1] if position else None,
+        )
+
+    scope = _list_scope(order, category, tag, period)
+    return paginate_read(fetch, order=keys, cursor=cursor, size=size, scope=scope)
+
+
+def _thread_rows_query(shape, *, facilitator_id, category_id, tag_id, since, after_key, after_id):
+    order, restrictions, size = shape
+    categories = access.categories_readable_as(restrictions, facilitator_id)
+    threads = _listed_threads(
+        categories, order=order, category_id=category_id, tag_id=tag_id, since=since
+    )
+    fields = [key.removeprefix("-") for key in _keys(order)]
+    if after_id is not None:
+        threads = threads.filter(after(fields, [after_key, after_id]))
+    threads = threads.with_tag_names().order_by(*(F(field).desc() for field in fields))
+    return threads.values(*ROW_FIELDS)[: size + 1]
+
+
+_THREAD_ROWS = Prepared(_thread_rows_query)
+
+
+def _listed_threads(categories, *, order, category_id, tag_id, since) -> QuerySet:
     threads = Thread.objects.all()
-    if category is not None:
-        threads = threads.filter(category=category)
+    if category_id is not None:
+        threads = threads.filter(category_id=category_id)
     else:
         threads = threads.filter(category__in=categories)
-    if tag is not None:
-        threads = threads.filter(tags=tag)
+    if tag_id is not None:
+        threads = threads.filter(tags=tag_id)
     if order == "unanswered":
         threads = threads.filter(post_count=1)
-    keys = LATEST
-    if order == "top":
-        keys = TOP
-        since = PERIODS.get(period or "all")
-        if since is not None:
-            threads = threads.filter(last_posted_at__gte=timezone.now() - since)
-    scope = {
+    if since is not None:
+        threads = threads.filter(last_posted_at__gte=since)
+    return threads
+
+
+def _keys(order: str) -> tuple[str, str]:
+    return TOP if order == "top" else LATEST
+
+
+def _active_since(order: str, period: str | None):
+    since = PERIODS.get(period or "all") if order == "top" else None
+    return timezone.now() - since if since is not None else None
+
+
+def _list_scope(order, category, tag, period) -> dict:
+    return {
         "order": order,
         "category": category.pk if category else None,
         "tag": tag.pk if tag else None,
         "period": period if order == "top" else None,
     }
-    return paginate(_listed(threads), order=keys, cursor=cursor, size=size, scope=scope)
 
 
-def unread_counts(*, member, threads) -> dict[int, int]:
-    """Posts each of ``threads`` has had since ``member`` last read it, for threads they have
-    read before (one query); threads never opened are not counted as unread."""
-    if not member.is_authenticated or not threads:
+def unread_counts(*, member, post_counts: dict[int, int]) -> dict[int, int]:
+    """Posts each thread of ``post_counts`` (a thread's id: its post count) has had since
+    ``member`` last read it, for threads they have read before (one query); threads never
+    opened are not counted as unread."""
+    if not member.is_authenticated or not post_counts:
         return {}
-    by_id = {thread.pk: thread for thread in threads}
-    positions = ReadPosition.objects.filter(member=member, thread_id__in=by_id).values_list(
+    positions = ReadPosition.objects.filter(member=member, thread_id__in=post_counts).values_list(
         "thread_id", "last_read"
     )
     counts = {}
     for thread_id, last_read in positions:
-        unread = by_id[thread_id].post_count - last_read
+        unread = post_counts[thread_id] - last_read
         if unread > 0:
             counts[thread_id] = unread
     return counts
 
 
-def unread_threads(*, member, categories, cursor: str | None = None, size: int = 30) -> Page:
-    """Threads ``member`` has read before that have posts since, newest activity first; each
-    thread carries ``unread`` (how many posts are new)."""
-    positions = (
-        ReadPosition.objects.filter(
-            member=member,
-            thread__category__in=categories,
-            thread__post_count__gt=F("last_read"),
+UNREAD_ORDER = ("-thread__last_posted_at", "-thread_id")
+
+
+def unread_threads(*, member, reader, cursor: str | None = None, size: int = 30) -> Page:
+    """Threads ``member`` has read before that have posts since, newest activity first, as rows
+    of ``thread_rows`` that also carry ``unread`` (how many posts are new); ``reader`` is
+    ``access.reader``'s answer for the member."""
+    restrictions, facilitator_id = reader
+
+    def fetch(position: list | None) -> list[dict]:
+        return _UNREAD_ROWS.rows(
+            (restrictions, size),
+            member_id=member.pk,
+            facilitator_id=facilitator_id,
+            after_key=position[0] if position else None,
+            after_id=position[1] if position else None,
         )
-        .annotate(
-            activity=F("thread__last_posted_at"), joined_tag_names=joined_tag_names("thread_id")
-        )
-        .select_related("thread", "thread__category", "thread__author")
-        .only("last_read", *(f"thread__{name}" for name in LISTED_FIELDS))
+
+    page = paginate_read(fetch, order=UNREAD_ORDER, cursor=cursor, size=size)
+    return Page(items=[_as_thread_row(row) for row in page.items], next_cursor=page.next_cursor)
+
+
+_THREAD_COLUMNS = tuple(
+    f"thread__{name}" for name in ROW_FIELDS if name not in ("id", "joined_tag_names")
+)
+
+
+def _unread_rows_query(shape, *, member_id, facilitator_id, after_key, after_id):
+    restrictions, size = shape
+    fields = [key.removeprefix("-") for key in UNREAD_ORDER]
+    positions = ReadPosition.objects.filter(
+        member_id=member_id,
+        thread__category__in=access.categories_readable_as(restrictions, facilitator_id),
+        thread__post_count__gt=F("last_read"),
     )
-    page = paginate(positions, order=("-activity", "-id"), cursor=cursor, size=size)
-    threads = []
-    for position in page.items:
-        position.thread.unread = position.thread.post_count - position.last_read
-        position.thread.joined_tag_names = position.joined_tag_names
-        threads.append(position.thread)
-    return Page(items=threads, next_cursor=page.next_cursor)
+    if after_id is not None:
+        positions = positions.filter(after(fields, [after_key, after_id]))
+    positions = positions.annotate(joined_tag_names=joined_tag_names("thread_id"))
+    return positions.order_by(*(F(field).desc() for field in fields)).values(
+        "thread_id", "last_read", "joined_tag_names", *_THREAD_COLUMNS
+    )[: size + 1]
+
+
+_UNREAD_ROWS = Prepared(_unread_rows_query)
+
+
+def _as_thread_row(position: dict) -> dict:
+    row = {name.removeprefix("thread__"): value for name, value in position.items()}
+    row["id"] = row.pop("thread_id")
+    row["unread"] = row["post_count"] - row.pop("last_read")
+    return row
 
 
 def first_unread(*, member, thread: Thread) -> int:

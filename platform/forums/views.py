@@ -66,8 +66,8 @@ def _list_query(request: HttpRequest) -> dict:
 
 def _thread_list_page(request, template: str, *, category=None, tag=None, extra=None):
     query = _list_query(request)
-    page = selectors.thread_list(
-        categories=access.readable_categories(request.user),
+    page = selectors.thread_rows(
+        reader=access.reader(request.user),
         order=query["order"],
         category=category,
         tag=tag,
@@ -81,7 +81,8 @@ def _thread_list_page(request, template: str, *, category=None, tag=None, extra=
         if query["order"] == "top":
             kept["period"] = query["period"]
         more = "?" + urlencode(kept)
-    unread = selectors.unread_counts(member=request.user, threads=page.items)
+    post_counts = {row["id"]: row["post_count"] for row in page.items}
+    unread = selectors.unread_counts(member=request.user, post_counts=post_counts)
     rows = presenters.thread_list(
         page.items, more=more, unread=unread, hide_category=category is not None
     )
@@ -124,12 +125,12 @@ def tag(request: HttpRequest, tag: str) -> HttpResponse:
 def unread(request: HttpRequest) -> HttpResponse:
     page = selectors.unread_threads(
         member=request.user,
-        categories=access.readable_categories(request.user),
+        reader=access.reader(request.user),
         cursor=request.GET.get("cursor") or None,
         size=THREADS_PER_PAGE,
     )
     more = "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None
-    unread = {thread.pk: thread.unread for thread in page.items}
+    unread = {row["id"]: row["unread"] for row in page.items}
     rows = presenters.thread_list(page.items, more=more, unread=unread)
     return render(request, "forums/unread.html", {"rows": rows})
 

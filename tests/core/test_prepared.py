@@ -1,0 +1,86 @@
+"""core.prepared: a read compiled once per shape gives what the ORM gives, for every argument."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.prepared import Prepared
+from forums.models import Thread
+from tests.forums.factories import CategoryFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("id", "title", "post_count", "last_posted_at", "category__slug")
+
+
+def threads_query(shape, *, slug, since, least_posts):
+    """Threads of a category (by slug), active since a time, with at least some posts."""
+    threads = Thread.objects.filter(category__slug=slug, post_count__gte=least_posts)
+    if since is not None:
+        threads = threads.filter(last_posted_at__gte=since)
+    return threads.order_by("-last_posted_at", "-id").values(*FIELDS)[:shape]
+
+
+@pytest.fixture
+def threads():
+    now = timezone.now()
+    for slug in ("tax", "税务"):
+        category = CategoryFactory(slug=slug)
+        for days, posts in ((1, 1), (3, 4), (10, 2), (40, 7)):
+            thread = ThreadFactory(category=category, title=f"{slug} {days}")
+            Thread.objects.filter(pk=thread.pk).update(
+                last_posted_at=now - timedelta(days=days), post_count=posts
+            )
+    return now
+
+
+ARGUMENTS = [
+    {"slug": "tax", "since": None, "least_posts": 1},
+    {"slug": "税务", "since": None, "least_posts": 3},
+    {"slug": "tax", "days": 5, "least_posts": 1},
+    {"slug": "税务", "days": 20, "least_posts": 2},
+    {"slug": "nowhere", "days": 20, "least_posts": 1},
+]
+
+
+def test_rows_are_what_values_gives_for_every_argument(threads):
+    builds = []
+
+    def counted(shape, **arguments):
+        builds.append(shape)
+        return threads_query(shape, **arguments)
+
+    prepared = Prepared(counted)
+    for given in ARGUMENTS:
+        days = given.pop("days", None)
+        if days is not None:
+            given["since"] = threads - timedelta(days=days)
+        with CaptureQueriesContext(connection) as queries:
+            rows = prepared.rows(10, **given)
+        assert rows == list(threads_query(10, **given)), given
+        assert len(queries) == 1
+    # Compiled once for the reads without a time and once for those with one.
+    assert len(builds) == 2
+
+
+def test_the_shape_is_compiled_on_its_own(threads):
+    prepared = Prepared(threads_query)
+    assert len(prepared.rows(1, slug="tax", since=None, least_posts=1)) == 1
+    assert len(prepared.rows(3, slug="tax", since=None, least_posts=1)) == 3
+
+
+def test_an_argument_a_lookup_rewrites_is_refused():
+    def containing(shape, *, text):
+        return Thread.objects.filter(title__icontains=text).values("id")
+
+    with pytest.raises(ValueError, match="text"):
+        Prepared(containing).rows(None, text="tax")
+
+
+@pytest.mark.parametrize("value", [True, 1.5, ["tax"], b"tax"])
+def test_only_ints_strings_and_times_are_arguments(value):
+    with pytest.raises(TypeError):
+        Prepared(threads_query).rows(10, slug=value, since=None, least_posts=1)
