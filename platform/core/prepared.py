@@ -150,3 +150,17 @@ def _converted(row: tuple, converters: tuple, connection) -> list:
             value = convert(value, expression, connection)
         row[position] = value
     return row
+
+
+def columns(model, prefix: str = "", only: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """For ``.values()``: the columns of ``model`` (its concrete fields, or those named in
+    ``only``), each behind ``prefix`` (``"category__"`` for a related model)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return tuple(prefix + name for name in names if only is None or name in only)
+
+
+def instance(model, row: dict, prefix: str = "", using: str = "default"):
+    """The ``model`` instance the ORM would make of ``row``'s columns named ``columns(model,
+    prefix, …)``: fields not read are deferred, as with ``.only()``."""
+    names = [name for name in columns(model) if prefix + name in row]
+    return model.from_db(using, names, [row[prefix + name] for name in names])

@@ -23,6 +23,7 @@ from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils import timezone
 
+from core.prepared import Prepared, columns, instance
 from forums.models import Category, Post, Thread
 from members.models import Organisation, User
 
@@ -167,7 +168,7 @@ def _as_id(value) -> int | None:
 def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
     """A category the viewer reads; ``for_write``: one they may start threads in."""
     readable_slug = isinstance(slug, str) and "\x00" not in slug  # PostgreSQL refuses NUL
-    category = Category.objects.filter(slug=slug).first() if readable_slug else None
+    category = _category(slug) if readable_slug else None
     if category is None or not may_read(viewer, category):
         raise Http404
     if for_write and not may_post_in(viewer, category):
@@ -179,12 +180,40 @@ def access_thread(viewer, thread_id, *, for_write: bool = False) -> Thread:
     """A thread in a category the viewer reads (with its tag names: every page shows them);
     ``for_write``: one they may reply to."""
     pk = _as_id(thread_id)
-    threads = Thread.objects.select_related("category").with_tag_names()
-    thread = threads.filter(pk=pk).first() if pk else None
+    thread = _thread(pk) if pk else None
     if thread is None or not may_read(viewer, thread.category):
         raise Http404
     if for_write and not may_reply(viewer, thread):
         raise PermissionDenied
+    return thread
+
+
+def _thread_query(shape, *, pk):
+    threads = Thread.objects.filter(pk=pk).with_tag_names()
+    return threads.values(*columns(Thread), *columns(Category, "category__"), "joined_tag_names")
+
+
+_THREAD = Prepared(_thread_query)
+_CATEGORY = Prepared(
+    lambda shape, *, slug: Category.objects.filter(slug=slug).values(*columns(Category))
+)
+
+
+def _category(slug: str) -> Category | None:
+    rows = _CATEGORY.rows(None, slug=slug)
+    return instance(Category, rows[0]) if rows else None
+
+
+def _thread(pk: int) -> Thread | None:
+    """The thread with its category and tag names. This and ``_category`` are read on every
+    page of the forums, so through queries compiled once (``core.prepared``), then made into the
+    objects the ORM would make."""
+    rows = _THREAD.rows(None, pk=pk)
+    if not rows:
+        return None
+    thread = instance(Thread, rows[0])
+    thread.category = instance(Category, rows[0], "category__")
+    thread.joined_tag_names = rows[0]["joined_tag_names"]
     return thread
 
 

@@ -8,6 +8,7 @@ unread ones, stopping at BELL_LIMIT so a member who never reads costs what anyon
 from django.db.models import QuerySet
 
 from core.pagination import Page, paginate
+from core.prepared import Prepared
 from notifications import registry
 from notifications.models import Notification, Preference
 
@@ -35,9 +36,18 @@ def notifications_page(
 
 
 def unread_count(member) -> int:
-    """Up to BELL_LIMIT: one bounded query."""
-    unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
-    return unread.order_by()[:BELL_LIMIT].count()
+    """Up to BELL_LIMIT: one bounded query, compiled once (``core.prepared``), since every page a
+    member opens asks it for the header's bell."""
+    return len(_UNREAD.rows(BELL_LIMIT, member_id=member.pk))
+
+
+_UNREAD = Prepared(
+    lambda limit, *, member_id: (
+        Notification.objects.filter(recipient_id=member_id, read_at__isnull=True)
+        .order_by()
+        .values("id")[:limit]
+    )
+)
 
 
 def deliveries_of(member) -> dict[str, str]:
