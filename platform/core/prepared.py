@@ -15,6 +15,7 @@ was given (a lookup that rewrote it, a value baked into the SQL) fails the first
 tests, instead of running a wrong query.
 """
 
+import functools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,5 +163,12 @@ def columns(model, prefix: str = "", only: tuple[str, ...] | None = None) -> tup
 def instance(model, row: dict, prefix: str = "", using: str = "default"):
     """The ``model`` instance the ORM would make of ``row``'s columns named ``columns(model,
     prefix, …)``: fields not read are deferred, as with ``.only()``."""
-    names = [name for name in columns(model) if prefix + name in row]
-    return model.from_db(using, names, [row[prefix + name] for name in names])
+    names, keys = _read_columns(model, prefix, tuple(row))
+    return model.from_db(using, names, [row[key] for key in keys])
+
+
+@functools.cache
+def _read_columns(model, prefix: str, keys: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The fields of ``model`` among a row's ``keys``, and their keys (once per query shape)."""
+    names = [name for name in columns(model) if prefix + name in keys]
+    return names, [prefix + name for name in names]

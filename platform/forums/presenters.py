@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import LazyObject, empty
 from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS
@@ -180,7 +181,7 @@ class PostItem:
 def thread_posts(page: ThreadPage, *, thread: Thread, request, may_reply: bool) -> SafeString:
     """The posts of ``page``, with the accepted answer under the question on the first page, as
     HTML for the viewer of ``request``."""
-    present = _PostPresenter(page, thread, request.user)
+    present = _PostPresenter(page, thread, _unwrapped(request.user))
     context = {
         "posts": [present(post) for post in page.posts],
         "accepted": present(page.accepted) if page.accepted else None,
@@ -192,6 +193,17 @@ def thread_posts(page: ThreadPage, *, thread: Thread, request, may_reply: bool) 
         "links": present.links,
     }
     return jinja.fragment("forums/_posts.jinja", context, request)
+
+
+def _unwrapped(user):
+    """The user behind ``request.user``'s lazy wrapper, through which every attribute read
+    costs a call: a thread page asks about its viewer a few hundred times (a permission check
+    per post and action)."""
+    if not isinstance(user, LazyObject):
+        return user
+    if user._wrapped is empty:
+        user._setup()
+    return user._wrapped
 
 
 class _PostPresenter:

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.prepared import Prepared
-from forums.models import Thread
+from core.prepared import Prepared, columns, instance
+from forums.models import Category, Thread
 from tests.forums.factories import CategoryFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,23 @@ def test_an_argument_a_lookup_rewrites_is_refused():
 def test_only_ints_strings_and_times_are_arguments(value):
     with pytest.raises(TypeError):
         Prepared(threads_query).rows(10, slug=value, since=None, least_posts=1)
+
+
+def test_instances_are_the_objects_the_orm_makes(threads):
+    expected = Thread.objects.select_related("category").filter(category__slug="tax").first()
+    read = Prepared(
+        lambda shape, *, pk: Thread.objects.filter(pk=pk).values(
+            *columns(Thread), *columns(Category, "category__")
+        )
+    )
+    (row,) = read.rows(None, pk=expected.pk)
+    thread, category = instance(Thread, row), instance(Category, row, "category__")
+    for field in Thread._meta.concrete_fields:
+        assert getattr(thread, field.attname) == getattr(expected, field.attname), field
+    assert category == expected.category
+    assert category.name == expected.category.name
+    assert not thread._state.adding
+    assert thread._state.db == "default"
+    partial = instance(Thread, {"id": expected.pk, "title": expected.title})
+    assert partial.get_deferred_fields() >= {"post_count", "search_text"}
+    assert partial.post_count == expected.post_count  # read when asked, as .only() would
