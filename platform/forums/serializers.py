@@ -34,7 +34,10 @@ from forums.models import (
 from members.models import CityRegion, KnowledgeStage, Sector
 
 # A category's address may hold any letters (深圳湾科技), as its page's path does.
-CATEGORY_SLUG = r"^[-\w]+$"
+# A category's address, spelt out so that Python's regexes and the ECMA-262 ones of OpenAPI tools
+# read it alike (\w is any letter to Python, an ASCII one to JavaScript): ASCII letters, digits,
+# "-" and "_", and every character past Latin-1's symbols in the Basic Multilingual Plane.
+CATEGORY_SLUG = r"^[-0-9A-Za-z_\u00C0-\uFFFF]+$"
 CATEGORY_SLUG_MAX_LENGTH = Category._meta.get_field("slug").max_length
 
 ORDERS = [

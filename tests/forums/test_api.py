@@ -690,3 +690,15 @@ def test_search_pages_follow_the_cursor_without_repeating(anonymous, thread):
 )
 def test_bad_search_filters_are_400s_naming_them(anonymous, params):
     assert set(errors(anonymous.get(f"{API}/search/", params))) == set(params)
+
+
+@pytest.mark.parametrize("address", ["税务", "ßjÉö", "market-entry"])
+def test_a_category_address_in_any_letters_is_a_search_filter(anonymous, address):
+    response = anonymous.get(f"{API}/search/", {"q": "bank", "category": address})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("address", ["a b", "a/b", "«x»", "x" * 61])
+def test_a_category_address_with_other_characters_is_a_400(anonymous, address):
+    response = anonymous.get(f"{API}/search/", {"q": "bank", "category": address})
+    assert set(errors(response)) == {"category"}
