@@ -28,6 +28,7 @@ import platform as host
 import random
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +61,7 @@ MAX_WORKER_RSS_MB = 150
 FORUM_PAGE_P95_MS = 50
 FORUM_SEARCH_P95_MS = 150
 FORUM_MIN_RATIO = 0.3  # list and thread pages, as a share of the one-query baseline's rate
+BASELINE_EVERY = 4  # endpoints loaded between two loads of the one-query baseline
 DEEP_PAGE_SLACK = 1.2  # a deep page of a long thread is "as fast" within 20% (and 1 ms)
 COMMON_SHARE = 0.05  # a search term found in more than this share of posts is common
 
@@ -120,6 +122,10 @@ class Endpoint:
     failures: int = 0
     rps: float = 0.0
     ratio: float | None = None
+    # The baseline: its rate in each of its loads. Another endpoint: the baseline's rate around
+    # it (the mean of the loads just before and just after it), which its ratio is taken to.
+    baseline_loads: list[float] = field(default_factory=list)
+    baseline_rps: float | None = None
     server_p50_ms: float | None = None
     server_p95_ms: float | None = None
     client_p50_ms: float | None = None
@@ -866,6 +872,38 @@ def load(server: Server, endpoint: Endpoint, config: Config, plan: Path, raw: Pa
         first = min(end - time_ms / 1000 for end, time_ms in times)
         last = max(end for end, _time_ms in times)
         endpoint.rps = round(len(times) / max(last - first, 1e-6), 1)
+        if endpoint.kind == "baseline":
+            endpoint.baseline_loads.append(endpoint.rps)
+
+
+def schedule(endpoints: list[Endpoint]) -> list[Endpoint]:
+    """The order of the loads: the baseline first, again after every BASELINE_EVERY endpoints,
+    and last. The machine's speed drifts during a run (on a shared VM the baseline's rate was
+    seen to move by 40% between runs), so each endpoint is compared with the baseline measured
+    around it rather than with one load at the end."""
+    baseline = next(endpoint for endpoint in endpoints if endpoint.kind == "baseline")
+    others = [endpoint for endpoint in endpoints if endpoint is not baseline]
+    order = [baseline]
+    for start in range(0, len(others), BASELINE_EVERY):
+        order += [*others[start : start + BASELINE_EVERY], baseline]
+    return order
+
+
+def compare_to_baseline(endpoints: list[Endpoint]) -> None:
+    """Each endpoint's ratio to the mean of the baseline loads just before and after it (see
+    ``schedule``); the baseline's own rate is the median of its loads."""
+    baseline = next(endpoint for endpoint in endpoints if endpoint.kind == "baseline")
+    loads = baseline.baseline_loads
+    others = [endpoint for endpoint in endpoints if endpoint is not baseline]
+    for index, endpoint in enumerate(others):
+        block = index // BASELINE_EVERY
+        around = [rate for rate in loads[block : block + 2] if rate]
+        endpoint.baseline_rps = round(statistics.mean(around), 1) if around else None
+        if endpoint.baseline_rps:
+            endpoint.ratio = round(endpoint.rps / endpoint.baseline_rps, 3)
+    if loads:
+        baseline.rps = round(statistics.median(loads), 1)
+        baseline.ratio = 1.0
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -1037,6 +1075,16 @@ def markdown(report: dict) -> str:
             f"{fmt(row['server_p95_ms'])} | {fmt(row['client_p95_ms'])} | {fmt(row['rps'])} | "
             f"{fmt(row['ratio'], 2)} | {queries} | {target} |"
         )
+    baseline = next((row for row in report["endpoints"] if row["kind"] == "baseline"), None)
+    if baseline and baseline["baseline_loads"]:
+        rates = ", ".join(fmt(rate) for rate in baseline["baseline_loads"])
+        lines += [
+            "",
+            f"The one-query baseline was loaded {len(baseline['baseline_loads'])} times "
+            f"({rates} req/s; its row shows the median), before the first endpoint and after "
+            f"every {BASELINE_EVERY}: each ratio is to the mean of the loads just before and "
+            "after the endpoint.",
+        ]
     lines += ["", "## Targets", ""]
     for target in report["targets"]:
         value = target["value"]
@@ -1159,9 +1207,9 @@ def main() -> int:
         plan.write_text(
             json.dumps({"endpoints": [asdict(e) for e in endpoints]}, ensure_ascii=False)
         )
-        for number, endpoint in enumerate(endpoints, 1):
+        for number, endpoint in enumerate(schedule(endpoints), 1):
             length = f"{len(endpoint.paths)} requests" if endpoint.once else f"{config.seconds} s"
-            say(f"[{number}/{len(endpoints)}] {endpoint.label}: {length}")
+            say(f"[{number}/{len(schedule(endpoints))}] {endpoint.label}: {length}")
             load(server, endpoint, config, plan, raw)
         workers = server.worker_rss()
     finally:
@@ -1170,10 +1218,7 @@ def main() -> int:
     say("counting queries")
     count_queries(endpoints)
 
-    baseline = next(endpoint for endpoint in endpoints if endpoint.kind == "baseline")
-    for endpoint in endpoints:
-        if baseline.rps:
-            endpoint.ratio = round(endpoint.rps / baseline.rps, 3)
+    compare_to_baseline(endpoints)
     report = {
         "meta": {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
