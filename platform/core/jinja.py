@@ -20,7 +20,9 @@ def environment(**options) -> Environment:
     # A misspelt name fails (in the tests first) instead of printing nothing.
     options["undefined"] = StrictUndefined
     env = Environment(autoescape=options.pop("autoescape", True), **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # Old-style: ``_("…")`` is gettext itself, without the new style's formatting and escaping
+    # wrapper around every call (the fragments format nothing in their texts).
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
     return env
 
 
