@@ -104,3 +104,17 @@ def test_instances_are_the_objects_the_orm_makes(threads):
     partial = instance(Thread, {"id": expected.pk, "title": expected.title})
     assert partial.get_deferred_fields() >= {"post_count", "search_text"}
     assert partial.post_count == expected.post_count  # read when asked, as .only() would
+
+
+def test_postgresql_keeps_the_plan_of_a_read(threads):
+    """On PostgreSQL the read is a prepared statement, planned once per connection; SQLite,
+    which has none, runs it as any query."""
+    prepared = Prepared(threads_query)
+    for days in (1, 2, 3):
+        since = threads - timedelta(days=days)
+        assert prepared.rows(10, slug="tax", since=since, least_posts=1)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [statement for (statement,) in cursor.fetchall()]
+        assert any('"forums_category"."slug" = $1' in text for text in statements), statements
