@@ -177,9 +177,9 @@ DIRECTORY_FACETS_CACHE_SECONDS = env.int("DIRECTORY_FACETS_CACHE_SECONDS", defau
 # --- Accounts -------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "members.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [  # Django's and allauth's, reading the member of a session faster
+    "members.backends.ModelBackend",
+    "members.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
