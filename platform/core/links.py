@@ -32,4 +32,10 @@ def _maker(viewname: str) -> Callable[[object], str]:
     before, marker, after = reverse(viewname, args=[MARKER]).partition(MARKER)
     if not marker or MARKER in after:
         return lambda argument: reverse(viewname, args=[argument])
-    return lambda argument: before + quote(str(argument), safe=SAFE) + after
+
+    def make(argument) -> str:
+        if type(argument) is int:  # digits need no quoting (most links are to an id)
+            return f"{before}{argument}{after}"
+        return before + quote(str(argument), safe=SAFE) + after
+
+    return make

@@ -25,7 +25,8 @@ from forums.models import Category, Post, Thread, split_tag_names
 from forums.selectors import ThreadPage
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__.
+@dataclass(slots=True)
 class ThreadRow:
     url: str
     title: str
@@ -149,7 +150,7 @@ class Ages:
         return said
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PostItem:
     """A post as a thread page shows it. ``pk``, ``helpful_count``, ``is_helpful`` and
     ``is_bookmarked`` are what the helpful and bookmark toggles (``_helpful.jinja``,
