@@ -8,8 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 # Everything loaded so far (modules, settings, the URLconf) lives as long as the process: frozen,
-# the collector stops walking it on every collection. A request makes thousands of short-lived
-# objects, so the youngest generation is collected less often. Together: 5–8% less CPU per forum
-# page, measured in-process.
+# the collector stops walking it on every collection. (Raising the youngest generation's
+# threshold too saved 1% more CPU for 12 MB more per worker: not worth it.)
 gc.freeze()
-gc.set_threshold(50_000, 50, 100)
