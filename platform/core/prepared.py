@@ -6,6 +6,7 @@ ORM than PostgreSQL spent answering it. A ``Prepared`` read is still written as 
 queryset. The first call of each shape builds it with marker arguments, compiles it and notes where
 each marker landed among the SQL's parameters; every later call runs that SQL with the real
 arguments in the markers' places. Rows come back as dicts, converted as ``.values()`` converts them.
+On PostgreSQL that SQL is a prepared statement, planned once per connection (``_PreparingCursor``).
 
 The rule that keeps this correct: ``build(shape, **arguments)`` depends on nothing but what it is
 given. What changes the SQL's text (an ordering, a list's length, a page size) belongs in the
@@ -156,9 +157,9 @@ class _PreparingCursor(psycopg.Cursor):
 
 def _cursor(connection):
     """A cursor of ``connection`` as ``connection.cursor()`` makes it (counted, logged, wrapped
-    as every query is), preparing its statements on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    as every query is), preparing its statements on PostgreSQL unless settings turn it off."""
+    if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return connection.cursor()  # SQLite, or prepared statements turned off
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -180,11 +181,10 @@ def _converted(row: tuple, converters: tuple, connection) -> list:
     return row
 
 
-def columns(model, prefix: str = "", only: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    """For ``.values()``: the columns of ``model`` (its concrete fields, or those named in
-    ``only``), each behind ``prefix`` (``"category__"`` for a related model)."""
-    names = [field.attname for field in model._meta.concrete_fields]
-    return tuple(prefix + name for name in names if only is None or name in only)
+def columns(model, prefix: str = "") -> tuple[str, ...]:
+    """For ``.values()``: the columns of ``model``'s concrete fields, each behind ``prefix``
+    (``"category__"`` for a related model)."""
+    return tuple(prefix + field.attname for field in model._meta.concrete_fields)
 
 
 def instance(model, row: dict, prefix: str = "", using: str = "default"):
