@@ -1207,9 +1207,10 @@ def main() -> int:
         plan.write_text(
             json.dumps({"endpoints": [asdict(e) for e in endpoints]}, ensure_ascii=False)
         )
-        for number, endpoint in enumerate(schedule(endpoints), 1):
+        loads = schedule(endpoints)
+        for number, endpoint in enumerate(loads, 1):
             length = f"{len(endpoint.paths)} requests" if endpoint.once else f"{config.seconds} s"
-            say(f"[{number}/{len(schedule(endpoints))}] {endpoint.label}: {length}")
+            say(f"[{number}/{len(loads)}] {endpoint.label}: {length}")
             load(server, endpoint, config, plan, raw)
         workers = server.worker_rss()
     finally:

@@ -87,13 +87,7 @@ def thread_list(
     ``latest`` by last activity, ``unanswered`` (no reply yet) by last activity, ``top`` by
     helpful reactions among threads active in ``period`` (week, month, year, all). The API's
     read, as Thread objects; pages read the same list with ``thread_rows``."""
-    threads = _listed_threads(
-        categories,
-        order=order,
-        category_id=category.pk if category else None,
-        tag_id=tag.pk if tag else None,
-        since=_active_since(order, period),
-    )
+    threads = _listed_threads(categories, order=order, **_filters(order, category, tag, period))
     scope = _list_scope(order, category, tag, period)
     return paginate(_listed(threads), order=_keys(order), cursor=cursor, size=size, scope=scope)
 
@@ -129,21 +123,19 @@ def thread_rows(
     a query compiled once per process (``core.prepared``). ``reader`` is ``access.reader``'s
     answer for the viewer."""
     restrictions, facilitator_id = reader
-    keys = _keys(order)
+    filters = _filters(order, category, tag, period)
 
     def fetch(position: list | None) -> list[dict]:
         return _THREAD_ROWS.rows(
             (order, restrictions, size),
             facilitator_id=facilitator_id,
-            category_id=category.pk if category else None,
-            tag_id=tag.pk if tag else None,
-            since=_active_since(order, period),
+            **filters,
             after_key=position[0] if position else None,
             after_id=position[1] if position else None,
         )
 
     scope = _list_scope(order, category, tag, period)
-    return paginate_read(fetch, order=keys, cursor=cursor, size=size, scope=scope)
+    return paginate_read(fetch, order=_keys(order), cursor=cursor, size=size, scope=scope)
 
 
 def _thread_rows_query(shape, *, facilitator_id, category_id, tag_id, since, after_key, after_id):
@@ -175,6 +167,15 @@ def _listed_threads(categories, *, order, category_id, tag_id, since) -> QuerySe
     if since is not None:
         threads = threads.filter(last_posted_at__gte=since)
     return threads
+
+
+def _filters(order: str, category, tag, period) -> dict:
+    """The arguments of ``_listed_threads`` that both reads of a list give it."""
+    return {
+        "category_id": category.pk if category else None,
+        "tag_id": tag.pk if tag else None,
+        "since": _active_since(order, period),
+    }
 
 
 def _keys(order: str) -> tuple[str, str]:
