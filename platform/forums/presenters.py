@@ -11,7 +11,6 @@ place finished strings: the markup stays in templates, the work moves here.
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import LazyObject, empty
 from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +18,7 @@ from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext, ngettext
 
 from core import jinja
+from core.dates import DateTimes
 from core.links import Links
 from forums import access
 from forums.models import Category, Post, Thread, split_tag_names
@@ -210,13 +210,12 @@ def _unwrapped(user):
 class _PostPresenter:
     def __init__(self, page: ThreadPage, thread: Thread, viewer):
         self.page, self.thread, self.viewer = page, thread, viewer
-        self.links, self.count = Links(), Counts()
+        self.links, self.count, self.when = Links(), Counts(), DateTimes()
         self.post_label = gettext("Post #%(number)s")
         self.may_accept = access.may_accept(viewer, thread)
 
     def __call__(self, post: Post) -> PostItem:
         deleted, author = post.is_deleted, post.author
-        created = timezone.localtime(post.created_at)
         return PostItem(
             pk=post.pk,
             number=post.number,
@@ -228,8 +227,8 @@ class _PostPresenter:
             author_name=author.display_name if author else "",
             author_handle=author.profile.handle if post.author_id in self.page.profiles else "",
             own=self.viewer.is_authenticated and post.author_id == self.viewer.pk,
-            created_at=created.isoformat(),
-            created_label=date_format(created, "DATETIME_FORMAT"),
+            created_at=post.created_at.isoformat(),
+            created_label=self.when(post.created_at),
             reply_to_id=None if deleted else post.reply_to_id,
             edited=bool(post.edited_at) and not deleted,
             helpful_count=post.helpful_count,
