@@ -126,7 +126,7 @@ TEMPLATES = [
             ],
         },
     },
-    {  # hot fragments only (core.jinja), always named with using="jinja2"
+    {  # hot pages, the chrome and shared parts (core.jinja), always named with using="jinja2"
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates"],
@@ -134,6 +134,10 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "core.jinja.environment",
             "extensions": ["jinja2.ext.i18n"],
+            "context_processors": [
+                "core.jinja.translations",
+                "notifications.context_processors.bell",
+            ],
         },
     },
 ]

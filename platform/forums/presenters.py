@@ -15,7 +15,7 @@ from django.utils.functional import LazyObject, empty
 from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 
 from core import jinja
 from core.dates import DateTimes
@@ -23,6 +23,16 @@ from core.links import Links
 from forums import access
 from forums.models import Category, Post, Thread, split_tag_names
 from forums.selectors import ThreadPage
+
+# Counted texts (``Counts``), where ``makemessages`` finds them.
+REPLIES = ngettext_lazy("%(counter)s reply", "%(counter)s replies", "counter")
+HELPFUL = ngettext_lazy("%(counter)s helpful", "%(counter)s helpful", "counter")
+NEW_SINCE = ngettext_lazy(
+    "%(counter)s new since your last visit", "%(counter)s new since your last visit", "counter"
+)
+FOUND_HELPFUL = ngettext_lazy(
+    "%(counter)s found this helpful", "%(counter)s found this helpful", "counter"
+)
 
 
 # Not frozen: a frozen dataclass's __init__ sets each field through object.__setattr__.
@@ -76,23 +86,20 @@ def _rows(threads: list[dict], *, unread: dict[int, int]) -> list[ThreadRow]:
                 category_url=links("forums:category", thread["category__slug"]),
                 author=thread["author__display_name"] or deleted_member,
                 tags=_tags(split_tag_names(thread["joined_tag_names"]), links),
-                replies=count(thread["post_count"] - 1, "%(counter)s reply", "%(counter)s replies"),
-                helpful=count(thread["helpful_count"], "%(counter)s helpful", "%(counter)s helpful")
-                if thread["helpful_count"]
-                else "",
+                replies=count(thread["post_count"] - 1, REPLIES),
+                helpful=count(thread["helpful_count"], HELPFUL) if thread["helpful_count"] else "",
                 active_at=thread["last_posted_at"].isoformat(),
                 active_ago=ago(thread["last_posted_at"]),
-                unread=count(
-                    new,
-                    "%(counter)s new since your last visit",
-                    "%(counter)s new since your last visit",
-                )
-                if new
-                else "",
+                unread=count(new, NEW_SINCE) if new else "",
                 unread_url=unread_url,
             )
         )
     return rows
+
+
+def reply_count(thread: Thread) -> str:
+    """ "3 replies"."""
+    return Counts()(thread.reply_count, REPLIES)
 
 
 def tag_links(thread: Thread) -> list[tuple[str, str]]:
@@ -105,17 +112,18 @@ def _tags(names: list[str], links: Links) -> list[tuple[str, str]]:
 
 
 class Counts:
-    """``count(3, "%(counter)s reply", "%(counter)s replies")``: translated once per distinct
-    text and number on a page (a list repeats the same few counts)."""
+    """``count(3, REPLIES)``: "3 replies", for a text made with ``ngettext_lazy(singular, plural,
+    "counter")``, translated once per distinct text and number on a page (a list repeats the
+    same few counts)."""
 
     def __init__(self):
-        self._said: dict[tuple[str, int], str] = {}
+        self._said: dict[tuple[int, int], str] = {}
 
-    def __call__(self, number: int, singular: str, plural: str) -> str:
-        said = self._said.get((singular, number))
+    def __call__(self, number: int, text) -> str:
+        key = (id(text), number)  # the texts are module constants: their ids hold
+        said = self._said.get(key)
         if said is None:
-            said = ngettext(singular, plural, number) % {"counter": number}
-            self._said[(singular, number)] = said
+            said = self._said[key] = text % {"counter": number}
         return said
 
 
@@ -232,11 +240,7 @@ class _PostPresenter:
             reply_to_id=None if deleted else post.reply_to_id,
             edited=bool(post.edited_at) and not deleted,
             helpful_count=post.helpful_count,
-            helpful_label=self.count(
-                post.helpful_count,
-                "%(counter)s found this helpful",
-                "%(counter)s found this helpful",
-            ),
+            helpful_label=self.count(post.helpful_count, FOUND_HELPFUL),
             is_helpful=post.pk in self.page.helpful,
             is_bookmarked=post.pk in self.page.bookmarked,
             may_edit=access.may_edit(self.viewer, post),

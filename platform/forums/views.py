@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -95,20 +96,25 @@ def _thread_list_page(request, template: str, *, category=None, tag=None, extra=
         "tag": tag,
         **(extra or {}),
     }
-    return render(request, template, context)
+    return render(request, template, context, using="jinja2")
 
 
 @require_safe
 def latest(request: HttpRequest) -> HttpResponse:
-    return _thread_list_page(request, "forums/thread_list.html")
+    return _thread_list_page(request, "forums/thread_list.jinja")
 
 
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = access.access_category(request.user, slug)
-    follows = selectors.follows_category(member=request.user, category=category)
     return _thread_list_page(
-        request, "forums/category.html", category=category, extra={"follows": follows}
+        request,
+        "forums/category.jinja",
+        category=category,
+        extra={
+            "follows": selectors.follows_category(member=request.user, category=category),
+            "follow_url": reverse("forums:follow_category", args=[category.slug]),
+        },
     )
 
 
@@ -117,7 +123,7 @@ def tag(request: HttpRequest, tag: str) -> HttpResponse:
     found = selectors.tag_named(tag)
     if found is None:
         raise Http404
-    return _thread_list_page(request, "forums/tag.html", tag=found)
+    return _thread_list_page(request, "forums/tag.jinja", tag=found)
 
 
 @login_required
@@ -132,7 +138,7 @@ def unread(request: HttpRequest) -> HttpResponse:
     more = "?" + urlencode({"cursor": page.next_cursor}) if page.next_cursor else None
     unread = {row["id"]: row["unread"] for row in page.items}
     rows = presenters.thread_list(page.items, more=more, unread=unread)
-    return render(request, "forums/unread.html", {"rows": rows})
+    return render(request, "forums/unread.jinja", {"rows": rows}, using="jinja2")
 
 
 @login_required
@@ -162,7 +168,7 @@ def bookmark_list(request: HttpRequest) -> HttpResponse:
 
 def _facts(thread: Thread) -> list[tuple[str, str]]:
     """The thread's sector, city-region and knowledge stage by name, from the cached reference
-    data (no query), and its language."""
+    data (no query), and its language, each after its label."""
     facts = []
     for label, model, pk in (
         (Sector._meta.verbose_name, Sector, thread.sector_id),
@@ -172,11 +178,10 @@ def _facts(thread: Thread) -> list[tuple[str, str]]:
         if pk is not None:
             name = next((row["name"] for row in reference.rows(model) if row["pk"] == pk), None)
             if name:
-                facts.append((label, name))
+                facts.append((capfirst(label), name))
     if thread.language:
-        facts.append(
-            (Thread._meta.get_field("language").verbose_name, thread.get_language_display())
-        )
+        label = Thread._meta.get_field("language").verbose_name
+        facts.append((capfirst(label), thread.get_language_display()))
     return facts
 
 
@@ -189,20 +194,26 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     may_reply = access.may_reply(user, thread)
     if user.is_authenticated and page.posts:
         services.mark_read(member=user, thread=thread, up_to=page.last_number)
+    links = Links()
     return render(
         request,
-        "forums/thread.html",
+        "forums/thread.jinja",
         {
             "thread": thread,
+            "thread_url": links("forums:thread", thread.pk),
+            "category_url": links("forums:category", thread.category.slug),
             "tags": presenters.tag_links(thread),
             "facts": _facts(thread),
+            "replies": presenters.reply_count(thread),
             "page": page,
             "posts": presenters.thread_posts(
                 page, thread=thread, request=request, may_reply=may_reply
             ),
             "follows": page.follows,
+            "follow_url": links("forums:follow_thread", thread.pk),
             "form": forms.ReplyForm(thread=thread) if may_reply and not page.next_after else None,
         },
+        using="jinja2",
     )
 
 
@@ -388,7 +399,7 @@ def follow_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     wanted = _wants(request, "follow")
     services.follow_thread(member=request.user, thread=thread, follow=wanted)
     if request.htmx:
-        return render(request, "forums/_follow.html", {"thread": thread, "follows": wanted})
+        return _follow_toggle(request, follows=wanted)
     return redirect("forums:thread", thread_id=thread.pk)
 
 
@@ -399,8 +410,14 @@ def follow_category(request: HttpRequest, slug: str) -> HttpResponse:
     wanted = _wants(request, "follow")
     services.follow_category(member=request.user, category=category, follow=wanted)
     if request.htmx:
-        return render(request, "forums/_follow.html", {"category": category, "follows": wanted})
+        return _follow_toggle(request, follows=wanted)
     return redirect("forums:category", slug=category.slug)
+
+
+def _follow_toggle(request: HttpRequest, *, follows: bool) -> HttpResponse:
+    """The follow button again, for htmx to swap in: it posts to where this answer comes from."""
+    context = {"follow_url": request.path, "follows": follows}
+    return render(request, "forums/_follow.jinja", context, using="jinja2")
 
 
 @login_required
