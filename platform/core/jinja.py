@@ -17,13 +17,16 @@ compiles a template to Python: the same rows take 0.25 ms.
   ``gettext`` costs 5–8 µs a call and a page asks for some thirty. A changed catalog is read
   when the process starts again, as in production.
 - Templates see ``request``, ``csrf_input``, what the context processors of the ``jinja2`` engine
-  add (the remembered translations, the header's bell), and the globals below.
+  add (the remembered translations, the header's bell), and the globals below. ``csrf_input`` is
+  masked once per render (``csrf``): the backend's own masks the token again at every form, 64
+  random draws each, and a member's thread page has forty forms.
 """
 
 from functools import cache, lru_cache
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -57,6 +60,27 @@ def environment(**options) -> Environment:
 def translations(request) -> dict:
     """The ``jinja2`` engine's context processor: ``_("…")`` in the active language, remembered."""
     return {"gettext": _remembered(get_language()).__getitem__}
+
+
+def csrf(request) -> dict:
+    """The ``jinja2`` engine's context processor: the CSRF field, made once per render."""
+    return {"csrf_input": _CsrfInput(request)}
+
+
+class _CsrfInput:
+    """The hidden CSRF field, made when a template first prints it, then printed as made."""
+
+    __slots__ = ("_html", "_request")
+
+    def __init__(self, request):
+        self._request, self._html = request, None
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = csrf_input(self._request)
+        return self._html
+
+    __str__ = __html__
 
 
 class _Remembered(dict):
