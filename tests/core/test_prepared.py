@@ -4,12 +4,15 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.prepared import Prepared, columns, instance
 from forums.models import Category, Thread
+from members.models import Profile
 from tests.forums.factories import CategoryFactory, ThreadFactory
+from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +124,46 @@ def test_postgresql_keeps_the_plan_of_a_read(threads):
             plans = {statement: (generic, custom) for statement, generic, custom in cursor}
         [read] = [text for text in plans if '"forums_category"."slug" = $1' in text]
         assert plans[read] == (3, 0)  # one generic plan, used at each run; none made per run
+
+
+def fields_of(made) -> dict:
+    return {name: value for name, value in vars(made).items() if name != "_state"}
+
+
+@pytest.mark.parametrize("listening", [False, True])
+def test_an_instance_holds_what_the_orm_s_instance_holds(threads, listening):
+    """Made directly, or through ``from_db`` where init signals listen, as the ORM makes it."""
+    heard = []
+
+    def hear(sender, instance, **kwargs):
+        heard.append(instance)
+
+    expected = Thread.objects.filter(category__slug="税务").first()
+    (row,) = Prepared(
+        lambda shape, *, pk: Thread.objects.filter(pk=pk).values(*columns(Thread))
+    ).rows(None, pk=expected.pk)
+    if listening:
+        post_init.connect(hear, sender=Thread)
+    try:
+        made = instance(Thread, row)
+    finally:
+        post_init.disconnect(hear, sender=Thread)
+    assert fields_of(made) == fields_of(expected)
+    assert (made._state.adding, made._state.db) == (False, "default")
+    assert heard == ([made] if listening else [])
+    made.title = "Renamed"
+    made.save(update_fields=["title"])  # an update, as for any instance read from the database
+    assert Thread.objects.get(pk=expected.pk).title == "Renamed"
+
+
+def test_a_file_field_reads_as_the_orm_s(db):
+    profile = UserFactory().profile
+    Profile.objects.filter(pk=profile.pk).update(photo="photos/portrait.webp")
+    expected = Profile.objects.get(pk=profile.pk)
+    (row,) = Prepared(
+        lambda shape, *, pk: Profile.objects.filter(pk=pk).values(*columns(Profile))
+    ).rows(None, pk=profile.pk)
+    made = instance(Profile, row)
+    assert fields_of(made) == fields_of(expected)
+    assert made.photo.name == "photos/portrait.webp"
+    assert made.photo.url == expected.photo.url
