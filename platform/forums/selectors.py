@@ -355,7 +355,8 @@ def thread_page(*, thread: Thread, viewer, after: int = 0, size: int = 20) -> Th
         accepted=accepted,
     )
     if viewer.is_authenticated:
-        marks = _marks(viewer, thread, [post.pk for post in posts])
+        last = posts[-1].number if posts else after
+        marks = _marks(viewer, thread, after=after, last=last)
         page.helpful, page.bookmarked = marks["helpful"], marks["bookmark"]
         page.follows = thread.pk in marks["follow"]
     authors = [post.author for post in rows if post.author is not None]
@@ -395,24 +396,34 @@ def _shown_post(row: dict) -> Post:
     return post
 
 
-def _marks(viewer, thread: Thread, post_ids: list[int]) -> dict[str, set[int]]:
-    """What ``viewer`` marked on a page, in one query: the posts they found helpful, those they
-    bookmarked, and the thread if they follow it."""
-    parts = (
-        Reaction.objects.filter(member=viewer, post_id__in=post_ids, kind=Reaction.Kind.HELPFUL)
-        .annotate(mark=Value("helpful"))
-        .values_list("post_id", "mark"),
-        Bookmark.objects.filter(member=viewer, post_id__in=post_ids)
-        .annotate(mark=Value("bookmark"))
-        .values_list("post_id", "mark"),
-        ThreadFollow.objects.filter(member=viewer, thread=thread)
-        .annotate(mark=Value("follow"))
-        .values_list("thread_id", "mark"),
-    )
+def _marks(viewer, thread: Thread, *, after: int, last: int) -> dict[str, set[int]]:
+    """What ``viewer`` marked on the page of posts numbered ``after`` + 1 to ``last``, in one
+    query: the posts they found helpful, those they bookmarked, and the thread if they follow
+    it."""
     marks = {"helpful": set(), "bookmark": set(), "follow": set()}
-    for pk, mark in parts[0].union(*parts[1:], all=True):
-        marks[mark].add(pk)
+    rows = _MARKS.rows(None, member_id=viewer.pk, thread_id=thread.pk, after=after, last=last)
+    for row in rows:
+        marks[row["mark"]].add(row["target"])
     return marks
+
+
+def _marks_query(shape, *, member_id, thread_id, after, last):
+    on_page = {"post__thread_id": thread_id, "post__number__gt": after, "post__number__lte": last}
+    parts = (
+        Reaction.objects.filter(member_id=member_id, kind=Reaction.Kind.HELPFUL, **on_page)
+        .annotate(target=F("post_id"), mark=Value("helpful"))
+        .values("target", "mark"),
+        Bookmark.objects.filter(member_id=member_id, **on_page)
+        .annotate(target=F("post_id"), mark=Value("bookmark"))
+        .values("target", "mark"),
+        ThreadFollow.objects.filter(member_id=member_id, thread_id=thread_id)
+        .annotate(target=F("thread_id"), mark=Value("follow"))
+        .values("target", "mark"),
+    )
+    return parts[0].union(*parts[1:], all=True)
+
+
+_MARKS = Prepared(_marks_query)
 
 
 def viewable_profiles(viewer, users) -> set[int]:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forums import access, selectors
-from forums.models import Bookmark, Category, Reaction, ReadPosition, Thread
+from forums.models import Bookmark, Category, Reaction, ReadPosition, Thread, ThreadFollow
 from members.models import Membership, Profile
 from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
 from tests.members.factories import OrganisationFactory, UserFactory
@@ -183,6 +183,21 @@ def test_thread_page_knows_the_viewers_reactions_and_bookmarks(long_thread):
     anonymous = selectors.thread_page(thread=long_thread, viewer=AnonymousUser())
     assert anonymous.helpful == set()
     assert anonymous.bookmarked == set()
+
+
+def test_a_page_knows_only_its_own_posts_marks_and_whether_the_thread_is_followed(long_thread):
+    viewer = UserFactory()
+    posts = list(long_thread.posts.order_by("number"))
+    elsewhere = PostFactory(thread=ThreadFactory(category=long_thread.category))
+    Reaction.objects.create(post=posts[25], member=viewer)  # on the second page
+    Bookmark.objects.create(post=posts[19], member=viewer)  # the first page's last post
+    Bookmark.objects.create(post=elsewhere, member=viewer)
+    first = selectors.thread_page(thread=long_thread, viewer=viewer)
+    second = selectors.thread_page(thread=long_thread, viewer=viewer, after=20)
+    assert (first.helpful, first.bookmarked, first.follows) == (set(), {posts[19].pk}, False)
+    assert (second.helpful, second.bookmarked) == ({posts[25].pk}, set())
+    ThreadFollow.objects.create(thread=long_thread, member=viewer)
+    assert selectors.thread_page(thread=long_thread, viewer=viewer).follows is True
 
 
 def test_first_page_carries_the_accepted_answer_even_when_it_is_further_down(long_thread):
