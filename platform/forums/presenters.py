@@ -98,7 +98,7 @@ def _rows(threads: list[dict], *, unread: dict[int, int]) -> list[ThreadRow]:
 
 
 def reply_count(thread: Thread) -> str:
-    """ "3 replies"."""
+    """A thread's replies counted in words: "3 replies"."""
     return Counts()(thread.reply_count, REPLIES)
 
 
