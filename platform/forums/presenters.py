@@ -99,7 +99,7 @@ def _rows(threads: list[dict], *, unread: dict[int, int]) -> list[ThreadRow]:
 
 def reply_count(thread: Thread) -> str:
     """A thread's replies counted in words: "3 replies"."""
-    return Counts()(thread.reply_count, REPLIES)
+    return REPLIES % {"counter": thread.reply_count}
 
 
 def tag_links(thread: Thread) -> list[tuple[str, str]]:

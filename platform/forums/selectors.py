@@ -266,6 +266,21 @@ def _as_thread_row(position: dict) -> dict:
     return row
 
 
+def reading_of(*, member, thread: Thread) -> dict | None:
+    """How far ``member`` has read ``thread`` (``last_read``) and the day of their last visit to
+    the forums, or None before their first visit to it: read at every view of a thread by a
+    member, through a query compiled once (``core.prepared``)."""
+    rows = _READING.rows(None, member_id=member.pk, thread_id=thread.pk)
+    return rows[0] if rows else None
+
+
+_READING = Prepared(
+    lambda shape, *, member_id, thread_id: ReadPosition.objects.filter(
+        member_id=member_id, thread_id=thread_id
+    ).values("last_read", "member__forum_standing__last_visited_on")[:1]
+)
+
+
 def first_unread(*, member, thread: Thread) -> int:
     """The number of the first post ``member`` has not read (the last post when all are read;
     the opening post for a thread they never opened or for a visitor)."""

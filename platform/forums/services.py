@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.markdown import Rendered, render_post
-from core.prepared import Prepared
-from forums import access, kinds
+from forums import access, kinds, selectors
 from forums.indexing import index_post, index_thread
 from forums.models import (
     Bookmark,
@@ -536,20 +535,12 @@ def mark_read(*, member: User, thread: Thread, up_to: int) -> None:
     except (TypeError, ValueError):
         raise ValidationError({"up_to": _("Give a post number.")}) from None
     today = timezone.localdate()
-    known = next(iter(_READ_POSITION.rows(None, member_id=member.pk, thread_id=thread.pk)), None)
+    known = selectors.reading_of(member=member, thread=thread)
     unchanged = known and known["last_read"] >= up_to
     if unchanged and known["member__forum_standing__last_visited_on"] == today:
         return
     with transaction.atomic():
         _move_read_position(member, thread, up_to, today)
-
-
-# Read at every view of a thread by a member (core.prepared: compiled and planned once).
-_READ_POSITION = Prepared(
-    lambda shape, *, member_id, thread_id: ReadPosition.objects.filter(
-        member_id=member_id, thread_id=thread_id
-    ).values("last_read", "member__forum_standing__last_visited_on")[:1]
-)
 
 
 def _move_read_position(member: User, thread: Thread, up_to: int, today) -> None:

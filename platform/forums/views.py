@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -415,8 +416,9 @@ def follow_category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _follow_toggle(request: HttpRequest, *, follows: bool) -> HttpResponse:
-    """The follow button again, for htmx to swap in: it posts to where this answer comes from."""
-    context = {"follow_url": request.path, "follows": follows}
+    """The follow button again, for htmx to swap in: it posts to where this answer comes from
+    (written as ``reverse`` writes it, a Chinese slug percent-encoded)."""
+    context = {"follow_url": escape_uri_path(request.path), "follows": follows}
     return render(request, "forums/_follow.jinja", context, using="jinja2")
 
 

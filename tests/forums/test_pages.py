@@ -322,6 +322,23 @@ def test_bookmark_and_the_bookmarks_page(client, thread, reply):
     assert f'href="/forums/t/{thread.pk}/?after=1#post-2"' in listed
 
 
+def follow_form_address(html: str) -> str:
+    return re.search(r'<form class="toggle-form" method="post" action="([^"]+)"', html)[1]
+
+
+def test_the_swapped_follow_button_posts_where_the_page_s_button_posts(client):
+    category = CategoryFactory(name_en="Tax", slug="税务")
+    viewer = member()
+    client.force_login(viewer)
+    page_address = follow_form_address(text(client.get(reverse("forums:category", args=["税务"]))))
+    assert page_address == "/forums/c/%E7%A8%8E%E5%8A%A1/follow/"
+    swapped = client.post(page_address, {"follow": "1"}, headers={"HX-Request": "true"})
+    assert follow_form_address(text(swapped)) == page_address
+    assert 'aria-pressed="true"' in text(swapped)
+    client.post(follow_form_address(text(swapped)), {"follow": "0"}, headers={"HX-Request": "true"})
+    assert not viewer.followed_categories.filter(category=category).exists()
+
+
 def test_follow_a_thread(client, thread):
     viewer = member()
     client.force_login(viewer)
