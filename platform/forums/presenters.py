@@ -97,6 +97,43 @@ def _rows(threads: list[dict], *, unread: dict[int, int]) -> list[ThreadRow]:
     return rows
 
 
+@dataclass(slots=True)
+class SearchResult:
+    url: str  # the post, read in place
+    title: SafeString  # the thread's, its words highlighted
+    category: str
+    author: str
+    author_url: str  # "" when the author has no profile
+    posted_at: str  # ISO 8601, for <time datetime>
+    posted_on: str
+    reply: str  # "reply #3", "" for an opening post
+    snippet: SafeString
+
+
+def search_results(posts: list[Post]) -> list[SearchResult]:
+    """The posts ``forums.search.search_posts`` found, as the search page lists them."""
+    links, day = Links(), DateTimes("DATE_FORMAT")
+    deleted_member, reply_number = gettext("Deleted member"), gettext("reply #%(number)s")
+    results = []
+    for post in posts:
+        author = post.author
+        profile = getattr(author, "profile", None) if author else None
+        results.append(
+            SearchResult(
+                url=post.address_in(links("forums:thread", post.thread_id)),
+                title=post.title_html,
+                category=post.thread.category.name,
+                author=author.display_name if author else deleted_member,
+                author_url=links("members:profile", profile.handle) if profile else "",
+                posted_at=post.created_at.isoformat(),
+                posted_on=day(post.created_at),
+                reply=reply_number % {"number": post.number} if post.number > 1 else "",
+                snippet=post.snippet,
+            )
+        )
+    return results
+
+
 def reply_count(thread: Thread) -> str:
     """A thread's replies counted in words: "3 replies"."""
     return REPLIES % {"counter": thread.reply_count}

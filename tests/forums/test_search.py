@@ -1,6 +1,8 @@
 """Forum search: words in three languages, ranking, filters, who sees what, snippets, cursor pages
 and the page's query count. Runs on PostgreSQL (full-text) and on SQLite (the fallback)."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -281,13 +283,39 @@ def test_more_results_link_follows_the_cursor(client):
     thread = start("Freight quotes", "Freight from Shenzhen.")
     for number in range(21):
         reply(thread, f"Freight quote {number}.")
-    first = client.get("/forums/search/", {"q": "freight"})
-    nxt = first.context["next_query"]
-    assert nxt
-    assert "cursor=" in nxt
-    second = client.get(f"/forums/search/?{nxt}")
-    assert len(second.context["page"].items) == 2
-    assert not second.context["next_query"]
+    first = client.get("/forums/search/", {"q": "freight"}).content.decode()
+    assert first.count('<li class="card forum-result">') == 20
+    more = html.unescape(re.search(r'<a class="button" rel="next" href="([^"]+)"', first)[1])
+    assert more.startswith("?q=freight&cursor=")
+    second = client.get(f"/forums/search/{more}").content.decode()
+    assert second.count('<li class="card forum-result">') == 2
+    assert 'rel="next"' not in second
+
+
+def results_of(page: str) -> list[str]:
+    return re.findall(r'<li class="card forum-result">(.*?)</li>', page, re.S)
+
+
+def test_a_result_says_where_and_by_whom_and_links_to_the_post_in_place(client):
+    author = UserFactory(display_name="Lin Wei")
+    thread = start("Shipping lithium batteries", "Which forwarder takes them?")
+    found = reply(thread, "Our forwarder ships lithium cells by sea.", author=author)
+    gone = reply(thread, "Lithium needs a dangerous-goods declaration.", author=None)
+    page = client.get("/forums/search/", {"q": "lithium"}, HTTP_ACCEPT_LANGUAGE="fr").content
+    results = {result.split("</h3>")[1]: result for result in results_of(page.decode())}
+    by_lin = next(result for meta, result in results.items() if "Lin Wei" in meta)
+    assert f'href="/forums/t/{thread.pk}/?after=1#post-{found.number}"' in by_lin
+    assert f'<a href="/members/{author.profile.handle}/">Lin Wei</a>' in by_lin
+    assert f"réponse nº\N{NO-BREAK SPACE}{found.number}" in by_lin
+    assert f'<time datetime="{found.created_at.isoformat()}">' in by_lin
+    assert "<mark>lithium</mark>" in by_lin
+    gone_number = f"nº\N{NO-BREAK SPACE}{gone.number}"
+    by_nobody = next(result for meta, result in results.items() if gone_number in meta)
+    assert "Membre supprimé" in by_nobody
+    assert "/members/" not in by_nobody
+    opening_post = next(result for meta, result in results.items() if "réponse" not in meta)
+    assert f'href="/forums/t/{thread.pk}/#post-1"' in opening_post
+    assert "<mark>lithium</mark>" in opening_post.split("</h3>")[0]
 
 
 def count_queries(client, query: str) -> int:
