@@ -12,22 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import access, forms, selectors, services
-
-# Service errors on these fields show beside them; the rest (who does not accept messages from
-# the author, limits) at the top of the form.
-FORM_FIELDS = {"body", "subject", "to"}
+from core.forms import show_service_error
 
 
 def submitted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in FORM_FIELDS else None, errors)
 
 
 def cursor_of(request: HttpRequest) -> str | None:
@@ -56,7 +45,7 @@ def new_conversation(request: HttpRequest) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Your message was sent."))
             return redirect("conversations:detail", conversation.pk)
@@ -83,7 +72,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
                 author=request.user, conversation=conversation, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            show_service_error(form, error)
         else:
             url = reverse("conversations:detail", args=[conversation.pk])
             return redirect(f"{url}#message-{message.pk}")

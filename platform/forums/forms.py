@@ -7,10 +7,10 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import DateInput
 from forums import access
 from forums.models import (
     BODY_MAX_LENGTH,
@@ -31,16 +31,6 @@ BODY_HELP = _(
     "Markdown works: **bold**, *italic*, [a link](https://example.org), lists, `code`. "
     "Write @ and a member's handle to mention them."
 )
-
-
-def show_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on each field it names that the form has,
-    the rest above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _body_field(**options) -> forms.CharField:
@@ -132,10 +122,6 @@ class EditPostForm(_PostText):
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2999, 12, 31)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SearchForm(forms.Form):

@@ -5,8 +5,6 @@ thread, however deep, is one range scan of the (thread, number) index. Counts an
 last post are kept on the thread and the category by the services, so lists never count rows.
 """
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,48 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.aggregates import StringJoin
 from core.models import TranslatedName
+from core.text import SPACES, check_text
 from members.models import CityRegion, KnowledgeStage, Sector
 
-# --- How long a title or a text is, fairly across scripts -----------------------------------------
+# --- Titles, texts and tags (weighed by core.text.written_length) ---------------------------------
 
-# Han, kana and Hangul carry a word or a syllable each: a six-character Chinese title says as much
-# as an English one of twenty letters, so each counts as three.
-_WIDE = re.compile(
-    "[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0002ebef]"
-)
-_SPACE = re.compile(r"\s+")
-WIDE_WEIGHT = 3
 TITLE_MIN_LENGTH = 15  # "Help" is not a title; "如何注册公司" (six characters) is
 BODY_MIN_LENGTH = 20
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 30_000
 
 
-def written_length(text: str) -> int:
-    """Length as a reader weighs it: runs of white space count once, a CJK character three."""
-    text = _SPACE.sub(" ", text).strip()
-    return len(text) + (WIDE_WEIGHT - 1) * len(_WIDE.findall(text))
-
-
-def _check_text(text: str, *, minimum: int, maximum: int, too_short) -> str:
-    if "\x00" in text:
-        raise ValidationError(_("Remove the NUL characters from the text."), code="null")
-    if len(text) > maximum:
-        raise ValidationError(
-            _("Keep it to %(limit)d characters (it has %(length)d).")
-            % {"limit": maximum, "length": len(text)},
-            code="max_length",
-        )
-    if written_length(text) < minimum:
-        raise ValidationError(too_short, code="min_length")
-    return text
-
-
 def clean_title(title: str) -> str:
     """A thread's title, stripped; too short, too long or holding NUL bytes is refused.
     Forms, serializers and services all ask this."""
-    return _check_text(
+    return check_text(
         title.strip(),
         minimum=TITLE_MIN_LENGTH,
         maximum=TITLE_MAX_LENGTH,
@@ -69,7 +40,7 @@ def clean_title(title: str) -> str:
 def clean_body(body: str) -> str:
     """A post's text, as ``clean_title`` for titles; blank lines around it go (leading spaces
     stay: in Markdown they start a code block)."""
-    return _check_text(
+    return check_text(
         body.strip("\r\n"),
         minimum=BODY_MIN_LENGTH,
         maximum=BODY_MAX_LENGTH,
@@ -88,7 +59,7 @@ def clean_tags(names) -> list[str]:
     if isinstance(names, str):
         names = names.replace("，", ",").split(",")  # a Chinese keyboard types the wide comma
     cleaned = list(
-        dict.fromkeys(filter(None, (_SPACE.sub(" ", str(n)).strip().lower() for n in names)))
+        dict.fromkeys(filter(None, (SPACES.sub(" ", str(n)).strip().lower() for n in names)))
     )
     if any("\x00" in name for name in cleaned):
         raise ValidationError(_("Remove the NUL characters from the tags."), code="null")

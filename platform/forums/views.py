@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import markdown
+from core.forms import show_service_error
 from core.links import Links
 from forums import access, forms, presenters, selectors, services
 from forums.models import Post, Thread
@@ -249,7 +250,7 @@ def new_thread(request: HttpRequest) -> HttpResponse:
         try:
             thread = services.start_thread(author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            forms.show_service_error(form, error)
+            show_service_error(form, error)
         else:
             return redirect("forums:thread", thread_id=thread.pk)
     return render(request, "forums/new_thread.html", {"form": form, "category": category})
@@ -271,7 +272,7 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             try:
                 post = services.post_reply(author=request.user, thread=thread, **form.cleaned_data)
             except ValidationError as error:
-                forms.show_service_error(form, error)
+                show_service_error(form, error)
             else:
                 return redirect(post)
     else:
@@ -299,7 +300,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
                 title=form.cleaned_data.get("title") if post.is_opening else None,
             )
         except ValidationError as error:
-            forms.show_service_error(form, error)
+            show_service_error(form, error)
         else:
             return redirect(post)
     return render(request, "forums/edit_post.html", {"post": post, "form": form})

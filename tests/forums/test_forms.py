@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
+from core.forms import show_service_error
 from forums import services
-from forums.forms import EditPostForm, ReplyForm, ThreadForm, show_service_error
+from forums.forms import EditPostForm, ReplyForm, ThreadForm
 from forums.models import Category
 from tests.forums.factories import CategoryFactory, PostFactory, ThreadFactory
 from tests.members.factories import UserFactory

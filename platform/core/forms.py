@@ -1,0 +1,20 @@
+"""What every app's forms share."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; without it, a text box that takes YYYY-MM-DD."""
+
+    input_type = "date"
+
+
+def show_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on each field it names that the form has,
+    the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
