@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "forums",
+    "matchmaking",
 ]
 
 MIDDLEWARE = [
@@ -326,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-notification-emails": {  # at most one mail per member, kind and period
         "task": "notifications.tasks.send_notification_emails",
         "schedule": NOTIFICATION_EMAIL_PERIOD,
+    },
+    "close-help-requests-past-their-deadline": {  # and warn their SMEs a few days before
+        "task": "matchmaking.tasks.close_requests_past_their_deadline",
+        "schedule": 60 * 60,
     },
 }
 

@@ -9,12 +9,14 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from forums.models import ReadPosition
+from matchmaking import services as matchmaking_services
 from members import services
 from members.models import Organisation, Sector
 from notifications.services import notify
 from tests.conversations.factories import add_message, conversation
 from tests.e2e.locators import field
 from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
+from tests.matchmaking.factories import ready_fields
 from tests.members.factories import PASSWORD, UserFactory, listed_member
 
 WIDTH, HEIGHT = 390, 844
@@ -126,6 +128,24 @@ def talk_with_long_words(profile):
     return category, thread, chat
 
 
+def request_with_long_words(profile, organisation):
+    """A published help request of the member's SME, its text and scope in long words."""
+    return matchmaking_services.publish_request(
+        request=matchmaking_services.create_request(
+            author=profile.user,
+            organisation=organisation,
+            **ready_fields(
+                title=f"{LONG_WORD[:80]} {CHINESE[:30]}",
+                description=f"{CHINESE}\n\n{LONG_WORD}\n\n{LONG_URL}",
+                deliverable=f"{LONG_WORD} {LONG_URL}",
+                in_scope=CHINESE * 3,
+                sensitive=True,
+            ),
+        ),
+        actor=profile.user,
+    )
+
+
 def log_in(journey, user) -> Page:
     page = journey.goto(reverse("account_login"))
     field(page, "Email").fill(user.email)
@@ -149,6 +169,7 @@ def unfold_filters(page: Page) -> None:
 def test_every_page_fits_a_phone(journey):
     profile, organisation = people_with_long_words()
     category, thread, chat = talk_with_long_words(profile)
+    help_request = request_with_long_words(profile, organisation)
 
     page = journey.goto("/")
     check(journey, "home")
@@ -217,6 +238,10 @@ def test_every_page_fits_a_phone(journey):
         ("forum-unread", reverse("forums:unread")),
         ("forum-bookmarks", reverse("forums:bookmarks")),
         ("forum-new-thread", reverse("forums:new_thread")),
+        ("my-help-requests", reverse("matchmaking:my_requests")),
+        ("new-help-request", reverse("matchmaking:new_request", args=[organisation.slug])),
+        ("help-request", help_request.get_absolute_url()),
+        ("help-request-edit", reverse("matchmaking:edit_request", args=[help_request.pk])),
         ("messages", reverse("conversations:inbox")),
         ("conversation", reverse("conversations:detail", args=[chat.pk])),
         ("new-message", reverse("conversations:new")),

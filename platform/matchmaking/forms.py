@@ -1,0 +1,61 @@
+"""The guided form an SME scopes its help request with. It checks what one field can tell; the
+services decide the rest (lengths weighed across scripts, the point of contact, readiness)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from matchmaking.models import HelpRequest
+from members.models import User
+
+
+class HelpRequestForm(forms.ModelForm):
+    class Meta:
+        model = HelpRequest
+        fields = [
+            "title",
+            "description",
+            "deliverable",
+            "in_scope",
+            "out_of_scope",
+            "kind",
+            "size",
+            "deadline",
+            "sectors",
+            "city_regions",
+            "languages",
+            "language_required",
+            "knowledge_stage",
+            "contact",
+            "audience",
+            "sensitive",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "deliverable": forms.Textarea(attrs={"rows": 3}),
+            "in_scope": forms.Textarea(attrs={"rows": 3}),
+            "out_of_scope": forms.Textarea(attrs={"rows": 3}),
+            "deadline": DateInput,
+            "sectors": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "audience": forms.RadioSelect,
+        }
+        help_texts = {
+            "in_scope": _("What the expert is asked to do."),
+            "out_of_scope": _("What they are not: it saves both sides time."),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = User.objects.filter(
+            memberships__organisation=organisation
+        ).order_by("display_name")
+        self.fields["description"].strip = False  # leading spaces start a Markdown code block
+        self.fields["knowledge_stage"].queryset = self.fields["knowledge_stage"].queryset.order_by(
+            "position"
+        )
+        self.fields["sectors"].queryset = self.fields["sectors"].queryset.order_by("name_en")
+        self.fields["languages"].queryset = self.fields["languages"].queryset.order_by("name_en")
+        self.fields["city_regions"].queryset = (
+            self.fields["city_regions"].queryset.select_related("country").order_by("name_en")
+        )

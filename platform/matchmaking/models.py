@@ -1,0 +1,209 @@
+"""Matchmaking: SMEs' help requests, scoped so that an expert can say yes to them.
+
+A request is posted by a member on behalf of one of their SME organisations. It starts as a
+draft; publishing needs everything ``missing_for_publishing`` lists, and a request that touches a
+sensitive technology area waits for staff review before anyone is matched to it. The lifecycle
+(draft → open → in progress → resolved, or closed: withdrawn or expired) moves only through
+``matchmaking.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import CityRegion, KnowledgeStage, Language, Organisation, Sector
+
+TITLE_MIN_LENGTH = 15  # weighed by core.text.written_length: six Chinese characters are a title
+TITLE_MAX_LENGTH = 160
+DESCRIPTION_MIN_LENGTH = 60
+DESCRIPTION_MAX_LENGTH = 10_000
+SCOPE_MAX_LENGTH = 2_000
+
+
+class HelpRequest(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Closure(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    class Kind(models.TextChoices):
+        MARKET_ENTRY = "market_entry", _("Market-entry guidance")
+        REGULATION = "regulation", _("Regulation and law")
+        FINANCE = "finance", _("Finance and investment")
+        TECHNOLOGY = "technology", _("Technology and product")
+        TALENT = "talent", _("Hiring and talent")
+        PARTNERS = "partners", _("Partner search")
+        PRACTICES = "practices", _("Business practices")
+        OTHER = "other", _("Other")
+
+    class Size(models.TextChoices):
+        QUESTION = "question", _("A quick question")
+        SESSION = "session", _("A one-hour session")
+        PROJECT = "project", _("A project of up to about 30 hours")
+        INTRODUCTIONS = "introductions", _("Introductions")
+
+    class Audience(models.TextChoices):
+        MEMBERS = "members", _("All members")
+        INVITED = "invited", _("Invited experts only")
+
+    class Review(models.TextChoices):
+        NOT_NEEDED = "", _("Not needed")
+        PENDING = "pending", _("Waiting for staff review")
+        APPROVED = "approved", _("Approved by staff")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="help_requests",
+        verbose_name=_("organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("posted by"),
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("point of contact"),
+        help_text=_("Who at the SME the expert works with."),
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(
+        _("what the SME needs"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        help_text=_("The situation and the question, in Markdown."),
+    )
+    description_html = models.TextField(editable=False, blank=True)
+    deliverable = models.TextField(
+        _("deliverable expected"),
+        max_length=SCOPE_MAX_LENGTH,
+        blank=True,
+        help_text=_("What the SME should have in hand at the end: an answer, a plan, contacts…"),
+    )
+    in_scope = models.TextField(_("in scope"), max_length=SCOPE_MAX_LENGTH, blank=True)
+    out_of_scope = models.TextField(_("out of scope"), max_length=SCOPE_MAX_LENGTH, blank=True)
+    kind = models.CharField(_("kind of help"), max_length=16, choices=Kind, blank=True)
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="help_requests", verbose_name=_("sectors")
+    )
+    city_regions = models.ManyToManyField(
+        CityRegion,
+        blank=True,
+        related_name="help_requests",
+        verbose_name=_("city-regions involved"),
+        help_text=_("Both ends of the corridor, e.g. Suzhou and Ontario."),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="help_requests", verbose_name=_("working languages")
+    )
+    language_required = models.BooleanField(
+        _("the expert must speak one of them"),
+        default=False,
+        help_text=_("Only experts who speak one of the working languages are suggested."),
+    )
+    size = models.CharField(_("size"), max_length=16, choices=Size, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    knowledge_stage = models.ForeignKey(
+        KnowledgeStage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("knowledge stage"),
+    )
+    audience = models.CharField(
+        _("who can see it"), max_length=8, choices=Audience, default=Audience.MEMBERS
+    )
+    sensitive = models.BooleanField(
+        _("touches a sensitive technology area"),
+        default=False,
+        help_text=_(
+            "Such as advanced materials, quantum, AI, biotechnology, aerospace or "
+            "telecommunications: staff review the request before anyone is matched to it."
+        ),
+    )
+    review = models.CharField(
+        _("staff review"), max_length=8, choices=Review, default=Review.NOT_NEEDED, blank=True
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    closure = models.CharField(_("closed as"), max_length=10, choices=Closure, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="request_by_organisation"),
+            models.Index(
+                fields=["deadline"],
+                name="request_open_by_deadline",
+                condition=Q(status__in=["open", "in_progress"]),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closure__in=["withdrawn", "expired"])
+                | (~Q(status="closed") & Q(closure="")),
+                name="request_closed_with_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="request_published_when_not_draft",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("matchmaking:request", args=[self.pk])
+
+    @property
+    def is_live(self) -> bool:
+        """Open or in progress: experts can be invited and offer help."""
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.review == self.Review.PENDING
+
+    @property
+    def matchable(self) -> bool:
+        """Live and not waiting for staff: the matching engine may propose experts for it."""
+        return self.is_live and not self.awaits_review
+
+
+class SensitiveTerm(models.Model):
+    """A word staff maintain: a request that holds it waits for staff review, as if its author
+    had ticked "sensitive technology area"."""
+
+    term = models.CharField(_("term"), max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sensitive technology term")
+        verbose_name_plural = _("sensitive technology terms")
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term

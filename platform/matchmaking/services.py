@@ -1,0 +1,294 @@
+"""The write side of matchmaking: every change to a help request is one function here, in a
+transaction, with its rules; pages, the API, the admin and the beat tasks all call them.
+
+Who may call what is the access module's business (``matchmaking.access``); the rules here are
+about the request's state: a closed or resolved request does not change any more, a draft is
+published only when ``missing_for_publishing`` is empty, and staff decisions leave an audit event.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from core.markdown import render_post
+from core.text import check_text, written_length
+from matchmaking import kinds, selectors
+from matchmaking.models import (
+    DESCRIPTION_MAX_LENGTH,
+    DESCRIPTION_MIN_LENGTH,
+    SCOPE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    HelpRequest,
+)
+from members.models import Membership, Organisation
+from notifications.services import notify
+
+Status = HelpRequest.Status
+EXPIRY_WARNING = timedelta(days=3)  # how long before its deadline an owner hears of it
+LATEST_DEADLINE = timedelta(days=366)
+FIELDS = (
+    "title",
+    "description",
+    "deliverable",
+    "in_scope",
+    "out_of_scope",
+    "kind",
+    "language_required",
+    "size",
+    "deadline",
+    "knowledge_stage",
+    "audience",
+    "sensitive",
+    "contact",
+)
+RELATIONS = ("sectors", "city_regions", "languages")
+
+
+# --- Drafting ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_request(*, author, organisation: Organisation, **fields) -> HelpRequest:
+    """A draft help request of ``organisation`` (an SME ``author`` belongs to); the fields are
+    those of ``FIELDS`` and ``RELATIONS``, any left out stay empty."""
+    if organisation.kind != Organisation.Kind.SME:
+        raise ValidationError(_("Only an SME posts help requests."), code="not_an_sme")
+    request = HelpRequest(organisation=organisation, author=author, contact=author)
+    return _write(request, fields)
+
+
+@transaction.atomic
+def update_request(*, request: HelpRequest, **changes) -> HelpRequest:
+    """Changes to a draft, open or in-progress request; resolved and closed ones stay as they
+    ended. A published request stays publishable: what it needs cannot be taken out."""
+    request = _locked(request)
+    if request.status in (Status.RESOLVED, Status.CLOSED):
+        raise ValidationError(_("A resolved or closed request can no longer change."), code="ended")
+    request = _write(request, changes)
+    if request.status != Status.DRAFT:
+        _require_ready(request)
+        _ask_review_if_sensitive(request)
+    return request
+
+
+def _write(request: HelpRequest, changes: dict) -> HelpRequest:
+    unknown = set(changes) - set(FIELDS) - set(RELATIONS)
+    if unknown:
+        raise TypeError(f"Not a help request's field: {', '.join(sorted(unknown))}")
+    for name in FIELDS:
+        if name in changes:
+            setattr(request, name, changes[name])
+    _clean(request)
+    request.save()
+    for name in RELATIONS:
+        if name in changes:
+            getattr(request, name).set(changes[name])
+    return request
+
+
+def _clean(request: HelpRequest) -> None:
+    errors = {}
+    request.title = request.title.strip()
+    checks = {
+        "title": lambda: check_text(
+            request.title,
+            minimum=TITLE_MIN_LENGTH,
+            maximum=TITLE_MAX_LENGTH,
+            too_short=_("Say in a few more words what the SME needs."),
+        ),
+        # Leading spaces stay in Markdown: they start a code block.
+        "description": lambda: _within(request.description.strip("\r\n"), DESCRIPTION_MAX_LENGTH),
+        **{
+            name: lambda name=name: _within(getattr(request, name).strip(), SCOPE_MAX_LENGTH)
+            for name in ("deliverable", "in_scope", "out_of_scope")
+        },
+    }
+    for name, check in checks.items():
+        try:
+            setattr(request, name, check())
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if request.contact_id and not _belongs(request.contact_id, request.organisation_id):
+        errors["contact"] = [_("The point of contact is one of the SME's members.")]
+    if errors:
+        raise ValidationError(errors)
+    request.description_html = render_post(request.description, allow_images=False).html
+
+
+def _within(text: str, maximum: int) -> str:
+    """Any length up to ``maximum``: what a draft may hold (publishing asks for enough)."""
+    return check_text(text, minimum=0, maximum=maximum, too_short="")
+
+
+def _belongs(member_id: int, organisation_id: int) -> bool:
+    return Membership.objects.filter(user_id=member_id, organisation_id=organisation_id).exists()
+
+
+# --- Publishing -------------------------------------------------------------------------------
+
+
+def missing_for_publishing(request: HelpRequest, *, today: date | None = None) -> dict[str, str]:
+    """What a draft lacks before it can be published, by field: the readiness check the SME sees
+    while writing. Empty when it is ready."""
+    today = today or timezone.localdate()
+    missing = {}
+    if written_length(request.description) < DESCRIPTION_MIN_LENGTH:
+        missing["description"] = _(
+            "Describe the situation and the question in a few sentences: experts decide from it."
+        )
+    if not request.deliverable.strip():
+        missing["deliverable"] = _("Say what the SME expects to have in hand at the end.")
+    if not request.kind:
+        missing["kind"] = _("Choose the kind of help.")
+    if not request.pk or not request.sectors.exists():
+        missing["sectors"] = _("Choose at least one sector.")
+    if not request.size:
+        missing["size"] = _("Choose a size: it tells experts how much time to give.")
+    if request.deadline is None:
+        missing["deadline"] = _("Set a deadline.")
+    elif request.deadline <= today:
+        missing["deadline"] = _("Set a deadline after today.")
+    elif request.deadline > today + LATEST_DEADLINE:
+        missing["deadline"] = _("Set a deadline within a year.")
+    if request.contact_id is None:
+        missing["contact"] = _("Name the point of contact at the SME.")
+    return missing
+
+
+@transaction.atomic
+def publish_request(*, request: HelpRequest, actor) -> HelpRequest:
+    """A draft goes live: open to the members it is meant for, or waiting for staff review when
+    it touches a sensitive technology area (ticked, or holding a term staff listed)."""
+    request = _locked(request)
+    if request.status != Status.DRAFT:
+        raise ValidationError(_("This request is already published."), code="published")
+    _require_ready(request)
+    request.status, request.published_at = Status.OPEN, timezone.now()
+    request.save(update_fields=["status", "published_at", "updated_at"])
+    _ask_review_if_sensitive(request)
+    return request
+
+
+def _require_ready(request: HelpRequest) -> None:
+    missing = missing_for_publishing(request)
+    if missing:
+        raise ValidationError({field: [message] for field, message in missing.items()})
+
+
+def _ask_review_if_sensitive(request: HelpRequest) -> None:
+    if request.review or not (request.sensitive or selectors.sensitive_terms_in(request)):
+        return
+    request.review = HelpRequest.Review.PENDING
+    request.save(update_fields=["review", "updated_at"])
+    notify(
+        recipients=selectors.reviewers(),
+        kind=kinds.REVIEW_NEEDED,
+        actor=request.author,
+        subject=request.title,
+        url=request.get_absolute_url(),
+        target=request,
+    )
+
+
+@transaction.atomic
+def approve_request(*, request: HelpRequest, actor, reason: str = "") -> HelpRequest:
+    """Staff cleared a sensitive request for matching."""
+    request = _locked(request)
+    if not request.awaits_review:
+        raise ValidationError(_("This request is not waiting for review."), code="not_pending")
+    request.review = HelpRequest.Review.APPROVED
+    request.save(update_fields=["review", "updated_at"])
+    audit.record(actor=actor, action="matchmaking.approve_request", target=request, reason=reason)
+    notify(
+        recipients=selectors.owners_of(request),
+        kind=kinds.REQUEST_APPROVED,
+        actor=actor,
+        subject=request.title,
+        url=request.get_absolute_url(),
+        target=request,
+    )
+    return request
+
+
+# --- Ending ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def withdraw_request(*, request: HelpRequest, actor) -> HelpRequest:
+    """The SME no longer needs help: the request closes, as withdrawn."""
+    return _close(_locked(request), HelpRequest.Closure.WITHDRAWN)
+
+
+@transaction.atomic
+def resolve_request(*, request: HelpRequest, actor) -> HelpRequest:
+    """The SME got the help it needed."""
+    request = _locked(request)
+    if not request.is_live:
+        raise ValidationError(_("Only an open request can be resolved."), code="not_live")
+    request.status, request.closed_at = Status.RESOLVED, timezone.now()
+    request.save(update_fields=["status", "closed_at", "updated_at"])
+    return request
+
+
+def _close(request: HelpRequest, closure: str) -> HelpRequest:
+    if request.status in (Status.RESOLVED, Status.CLOSED):
+        raise ValidationError(_("This request has already ended."), code="ended")
+    request.status, request.closure, request.closed_at = Status.CLOSED, closure, timezone.now()
+    if request.published_at is None:
+        request.published_at = request.closed_at  # a withdrawn draft ends without going live
+    request.save(update_fields=["status", "closure", "closed_at", "published_at", "updated_at"])
+    return request
+
+
+def expire_requests(*, today: date | None = None) -> int:
+    """Open requests whose deadline has passed close as expired (beat, daily); requests in
+    progress carry on until the SME resolves them. Returns how many expired."""
+    today = today or timezone.localdate()
+    expired = 0
+    for pk in selectors.past_deadline(today):
+        with transaction.atomic():
+            request = HelpRequest.objects.select_for_update().get(pk=pk)
+            if request.status == Status.OPEN and request.deadline < today:
+                _close(request, HelpRequest.Closure.EXPIRED)
+                notify(
+                    recipients=selectors.owners_of(request),
+                    kind=kinds.REQUEST_EXPIRED,
+                    subject=request.title,
+                    url=request.get_absolute_url(),
+                    target=request,
+                )
+                expired += 1
+    return expired
+
+
+def warn_before_expiry(*, today: date | None = None) -> int:
+    """The SME hears, once, that an open request expires within ``EXPIRY_WARNING`` (beat,
+    daily). Returns how many were warned."""
+    today = today or timezone.localdate()
+    warned = 0
+    for pk in selectors.expiring(today, today + EXPIRY_WARNING):
+        with transaction.atomic():
+            updated = HelpRequest.objects.filter(
+                pk=pk, status=Status.OPEN, expiry_warned_at__isnull=True
+            ).update(expiry_warned_at=timezone.now())
+            if not updated:  # warned meanwhile by another run
+                continue
+            request = HelpRequest.objects.get(pk=pk)
+            notify(
+                recipients=selectors.owners_of(request),
+                kind=kinds.REQUEST_EXPIRING,
+                subject=request.title,
+                url=request.get_absolute_url(),
+                target=request,
+            )
+            warned += 1
+    return warned
+
+
+def _locked(request: HelpRequest) -> HelpRequest:
+    return HelpRequest.objects.select_for_update().get(pk=request.pk)

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from matchmaking import services
+
+
+@shared_task
+def close_requests_past_their_deadline() -> dict[str, int]:
+    """Beat, hourly: open requests past their deadline close as expired, and SMEs whose open
+    requests reach their deadline within a few days hear of it, once. Safe to run twice."""
+    return {
+        "expired": services.expire_requests(),
+        "warned": services.warn_before_expiry(),
+    }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from matchmaking import views
+
+app_name = "matchmaking"
+urlpatterns = [
+    path("", views.my_requests, name="my_requests"),
+    path("new/<uslug:slug>/", views.new_request, name="new_request"),
+    path("<int:request_id>/", views.request_page, name="request"),
+    path("<int:request_id>/edit/", views.edit_request, name="edit_request"),
+    path("<int:request_id>/approve/", views.approve, name="approve"),
+    *(
+        path(f"<int:request_id>/{action}/", views.act_on_request, {"action": action}, name=action)
+        for action in views.ACTIONS
+    ),
+]

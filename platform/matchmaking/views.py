@@ -1,0 +1,125 @@
+"""Help request pages: "My requests", the guided form, the request's page with its readiness
+check, and the buttons that move it through its life. Each calls the same services as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.forms import show_service_error
+from core.pagination import paginate
+from matchmaking import access, forms, selectors, services
+from matchmaking.models import HelpRequest
+
+PAGE_SIZE = 20
+
+
+@login_required
+@require_safe
+def my_requests(request: HttpRequest) -> HttpResponse:
+    page = paginate(
+        selectors.requests_of_my_smes(request.user),
+        order=("-created_at", "-pk"),
+        cursor=request.GET.get("cursor") or None,
+        size=PAGE_SIZE,
+    )
+    context = {"page": page, "organisations": list(selectors.sme_organisations(request.user))}
+    return render(request, "matchmaking/my_requests.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = access.access_sme(request.user, slug)
+    form = forms.HelpRequestForm(
+        request.POST or None, organisation=organisation, initial={"contact": request.user.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            help_request = services.create_request(
+                author=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Draft saved. Check what it still needs, then publish."))
+            return redirect(help_request)
+    context = {"form": form, "organisation": organisation}
+    return render(request, "matchmaking/request_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    help_request = access.access_request(request.user, request_id, for_write=True)
+    form = forms.HelpRequestForm(
+        request.POST or None, instance=help_request, organisation=help_request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_request(request=help_request, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(help_request)
+    context = {
+        "form": form,
+        "organisation": help_request.organisation,
+        "help_request": help_request,
+    }
+    return render(request, "matchmaking/request_form.html", context)
+
+
+@login_required
+@require_safe
+def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    help_request = selectors.request_page(access.access_request(request.user, request_id))
+    sme_side = access.is_on_the_sme_side(request.user, help_request)
+    context = {
+        "help_request": help_request,
+        "sme_side": sme_side,
+        "missing": services.missing_for_publishing(help_request)
+        if sme_side and help_request.status == HelpRequest.Status.DRAFT
+        else {},
+        "may_review": access.may_review(request.user, help_request),
+    }
+    return render(request, "matchmaking/request.html", context)
+
+
+# What the buttons of a request's page do: the service, and what the SME reads afterwards.
+ACTIONS = {
+    "publish": (services.publish_request, gettext_lazy("Published.")),
+    "withdraw": (services.withdraw_request, gettext_lazy("Withdrawn: the request is closed.")),
+    "resolve": (services.resolve_request, gettext_lazy("Marked resolved.")),
+}
+
+
+@login_required
+@require_POST
+def act_on_request(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    help_request = access.access_request(request.user, request_id, for_write=True)
+    service, done = ACTIONS[action]
+    try:
+        service(request=help_request, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(help_request)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, request_id: int) -> HttpResponse:
+    help_request = access.access_request(request.user, request_id)
+    if not access.may_review(request.user, help_request):
+        raise PermissionDenied
+    services.approve_request(request=help_request, actor=request.user)
+    messages.success(request, _("Cleared for matching."))
+    return redirect(help_request)
