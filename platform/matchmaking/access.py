@@ -12,6 +12,7 @@ may read it but not change it. The rules:
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from matchmaking.models import HelpRequest
@@ -22,16 +23,12 @@ def _is_staff(viewer) -> bool:
     return viewer.is_authenticated and viewer.is_staff
 
 
-def is_on_the_sme_side(viewer, request: HelpRequest) -> bool:
-    return viewer.is_authenticated and (
-        Membership.objects.filter(user=viewer, organisation_id=request.organisation_id).exists()
-    )
-
-
 def may_read(viewer, request: HelpRequest) -> bool:
+    """``request`` as ``access_request`` gives it (``sme_side`` says whether the viewer is one of
+    the SME's members)."""
     if not viewer.is_authenticated:
         return False
-    if is_on_the_sme_side(viewer, request):
+    if request.sme_side:
         return True
     if request.status == HelpRequest.Status.DRAFT:
         return False
@@ -44,15 +41,23 @@ def may_review(viewer, request: HelpRequest) -> bool:
     return _is_staff(viewer) and request.awaits_review
 
 
-def access_request(viewer, request_id: int, *, for_write: bool = False) -> HelpRequest:
-    request = (
-        HelpRequest.objects.select_related("organisation", "author", "contact", "knowledge_stage")
-        .filter(pk=request_id)
-        .first()
+def access_request(
+    viewer, request_id: int, *, for_write: bool = False, for_page: bool = False
+) -> HelpRequest:
+    """The request, with ``sme_side`` set for ``viewer``; ``for_page`` also reads what its page
+    lists (sectors, city-regions, languages)."""
+    colleagues = Membership.objects.filter(
+        user_id=viewer.pk, organisation_id=OuterRef("organisation_id")
     )
+    rows = HelpRequest.objects.select_related(
+        "organisation", "author", "contact", "knowledge_stage"
+    ).annotate(sme_side=Exists(colleagues))
+    if for_page:
+        rows = rows.prefetch_related("sectors", "city_regions", "languages")
+    request = rows.filter(pk=request_id).first() if viewer.is_authenticated else None
     if request is None or not may_read(viewer, request):
         raise Http404
-    if for_write and not is_on_the_sme_side(viewer, request):
+    if for_write and not request.sme_side:
         raise PermissionDenied
     return request
 

@@ -74,12 +74,3 @@ def requests_of_my_smes(member) -> QuerySet:
     return HelpRequest.objects.filter(organisation__memberships__user=member).select_related(
         "organisation"
     )
-
-
-def request_page(request: HelpRequest) -> HelpRequest:
-    """``request`` with what its page lists, read in one query per relation."""
-    return (
-        HelpRequest.objects.select_related("organisation", "author", "contact", "knowledge_stage")
-        .prefetch_related("sectors", "city_regions", "languages")
-        .get(pk=request.pk)
-    )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.forms import show_service_error
 from core.pagination import paginate
-from matchmaking import access, forms, selectors, services
+from matchmaking import access, forms, matching, selectors, services
 from matchmaking.models import HelpRequest
 
 PAGE_SIZE = 20
@@ -78,8 +78,8 @@ def edit_request(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
-    help_request = selectors.request_page(access.access_request(request.user, request_id))
-    sme_side = access.is_on_the_sme_side(request.user, help_request)
+    help_request = access.access_request(request.user, request_id, for_page=True)
+    sme_side = help_request.sme_side
     context = {
         "help_request": help_request,
         "sme_side": sme_side,
@@ -87,6 +87,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         if sme_side and help_request.status == HelpRequest.Status.DRAFT
         else {},
         "may_review": access.may_review(request.user, help_request),
+        "matches": matching.rank(help_request) if sme_side and help_request.matchable else [],
     }
     return render(request, "matchmaking/request.html", context)
 

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from matchmaking import services
 from matchmaking.models import HelpRequest
-from members.models import Membership
-from tests.members.factories import MembershipFactory, SectorFactory
+from members import services as member_services
+from members.models import CityRegion, Language, Membership, Profile, Sector
+from tests.members.factories import MembershipFactory, SectorFactory, listed_member
 
 DESCRIPTION = (
     "We make brake parts in Suzhou and want to sell to an Ontario assembler. "
@@ -53,3 +54,35 @@ class SensitiveTermFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["term"]
 
     term = "quantum"
+
+
+def region(slug: str) -> CityRegion:
+    return CityRegion.objects.get(slug=slug)
+
+
+def sector(slug: str) -> Sector:
+    return Sector.objects.get(slug=slug)
+
+
+def expert(name: str, *, languages=(), corridors=(), offers_expertise=True, **changes) -> Profile:
+    """An onboarded professional, open to requests, listed for members, with these answers."""
+    profile = listed_member(
+        name, listing=Profile.Listing.MEMBERS, **{"open_to_requests": True, **changes}
+    )
+    member_services.choose_intents(
+        profile=profile,
+        offers_expertise=offers_expertise,
+        seeks_help=not offers_expertise,
+        represents_facilitator=False,
+    )
+    if languages:
+        member_services.set_spoken_languages(
+            profile=profile,
+            entries=[(Language.objects.get(code=code), "native") for code in languages],
+        )
+    if corridors:
+        member_services.set_corridors(
+            profile=profile,
+            entries=[(region(china), region(canada), sector(s)) for china, canada, s in corridors],
+        )
+    return profile

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from matchmaking.models import HelpRequest
 from members.models import Language, Membership, Organisation
-from tests.matchmaking.factories import draft, published, sme_member
+from tests.matchmaking.factories import draft, expert, published, region, sector, sme_member
 from tests.members.factories import (
     CityRegionFactory,
     MembershipFactory,
@@ -188,16 +188,50 @@ def test_an_edit_keeps_the_request_publishable(client):
     assert request.deliverable
 
 
+def test_the_sme_sees_experts_who_could_help_with_their_reasons_and_others_do_not(client):
+    wang = expert("Wang Fang", advice_topics=["supplier audits"], sectors=[sector("automotive")])
+    request = published(
+        description="We need supplier audits an Ontario assembler will accept. " * 2,
+        sectors=[sector("automotive")],
+    )
+    client.force_login(request.author)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert f'<a href="/members/{wang.handle}/">Wang Fang</a>' in page
+    assert "willing to advise on supplier audits; works in Automotive" in page
+    assert wang.user.email not in page
+    client.force_login(UserFactory())
+    assert "Wang Fang" not in client.get(f"/requests/{request.pk}/").content.decode()
+
+
+def test_a_draft_or_a_request_waiting_for_review_proposes_nobody_yet(client):
+    expert("Wang Fang", advice_topics=["supplier audits"], sectors=[sector("automotive")])
+    fields = {"description": "We need supplier audits. " * 4, "sectors": [sector("automotive")]}
+    for request in (draft(**fields), published(sensitive=True, **fields)):
+        client.force_login(request.author)
+        assert "Wang Fang" not in client.get(f"/requests/{request.pk}/").content.decode()
+
+
 # --- Query counts -------------------------------------------------------------------------------
 
 
 def rich_request(owner, sme, number: int) -> HelpRequest:
+    expert(
+        f"Expert {number}",
+        advice_topics=["supplier audits", f"topic {number}"],
+        expertise=["brake parts"],
+        sectors=[sector("automotive")],
+        languages=["cmn", "eng"],
+        home_regions=[region("suzhou")],
+        corridors=[("suzhou", "toronto", "automotive")],
+        years_experience=number,
+    )
     request = published(
         owner,
         sme,
         title=f"Selling brake parts to assembler {number}",
-        sectors=[SectorFactory(), SectorFactory()],
-        city_regions=[CityRegionFactory(), CityRegionFactory()],
+        description="We need supplier audits for brake parts. " * 3,
+        sectors=[sector("automotive"), SectorFactory()],
+        city_regions=[region("suzhou"), region("toronto"), CityRegionFactory()],
         languages=list(Language.objects.all()[:2]),
     )
     MembershipFactory(organisation=sme)

@@ -1,0 +1,384 @@
+"""The matching engine: the professionals most able and most willing to help with a request, best
+first, each with the reasons in plain words.
+
+A match earns points (``WEIGHTS``, the one place they live) for what ties the member to the
+request: topics they are willing to advise on that the request's text names (willingness weighs
+more than expertise or seniority), expertise it names, shared sectors, a corridor they worked
+that joins two of the request's city-regions, ties to those city-regions, shared working
+languages, the kind of engagement the request's size calls for, the knowledge stage, and years of
+experience. Only members who offer their expertise, are open to requests and not paused, may be
+found by members, and are not the SME's own are ranked; when the SME needs a working language,
+only those who speak one. A member who shares nothing but a language or a city-region with the
+request is not proposed (``ABLE``).
+
+Why it is fast at 100,000 members: each kind of tie is one index lookup for the request's own
+values (its sectors, its city-regions, the tags its text names …) that yields (member, points)
+rows; the database adds them up per member, filters the few thousand who score at all and sorts
+them, in one query. No score is kept between requests: a changed profile counts at once.
+
+The reasons are worked out in Python for the page's members only.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import rjieba
+from django.db import connections
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.models import TranslatedName
+from matchmaking.models import HelpRequest
+from members import reference
+from members.access import SignedInMember, findable_listings
+from members.models import (
+    Corridor,
+    EngagementType,
+    ExpertiseTag,
+    Membership,
+    Profile,
+    ProfileLanguage,
+)
+
+WEIGHTS = {
+    "advice_topic": 6.0,  # willing to advise on a topic the request names, each
+    "expertise": 2.5,  # expertise the request names, each
+    "sector": 3.0,  # each shared sector
+    "corridor": 5.0,  # each corridor worked between two of the request's city-regions
+    "region": 1.5,  # lives in, or has ties to, one of the request's city-regions, each
+    "language": 2.0,  # each shared working language
+    "engagement_type": 1.0,  # offers the kind of engagement the request's size calls for
+    "knowledge_stage": 1.0,  # helps at the knowledge stage the request aims for
+    "experience_year": 0.1,  # each year of professional experience, up to EXPERIENCE_CAP
+}
+EXPERIENCE_CAP = 20
+# Ties that make someone able to help; a language or a city-region shared, alone, does not.
+ABLE = {"advice_topic", "expertise", "sector", "corridor"}
+# The engagement types (members.EngagementType slugs) that suit each size of request.
+ENGAGEMENT_FOR_SIZE = {
+    HelpRequest.Size.QUESTION: ("advice-call",),
+    HelpRequest.Size.SESSION: ("advice-call", "market-entry"),
+    HelpRequest.Size.PROJECT: ("mentoring", "market-entry", "partnership"),
+    HelpRequest.Size.INTRODUCTIONS: ("introductions",),
+}
+LONGEST_TERM = 4  # words (or Chinese words) in the longest expertise tag looked for
+MOST_CANDIDATES = 5000  # phrases of a request's text looked up as tags
+
+
+@dataclass
+class Match:
+    """A proposed professional: their profile, score and the reasons, in plain words."""
+
+    profile: Profile
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def why(self) -> str:
+        """The reasons as one sentence."""
+        return _("; ").join(self.reasons)
+
+
+# --- What the request names -------------------------------------------------------------------
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+_WORDS = re.compile(rf"(?P<han>[{_HAN}]+)|[^\W_{_HAN}][\w+#.&'-]*[\w+#]|[^\W_{_HAN}]")
+
+
+def text_of(request: HelpRequest) -> str:
+    return "\n".join((request.title, request.description, request.deliverable, request.in_scope))
+
+
+def phrases(text: str) -> set[str]:
+    """Every run of up to ``LONGEST_TERM`` words of ``text``, as ``ExpertiseTag.normalise``
+    writes a tag: casefolded, words joined by a space (Chinese words joined as written)."""
+    found: set[str] = set()
+    for line in unicodedata.normalize("NFC", text.casefold()).splitlines():
+        words: list[tuple[str, bool]] = []
+        for match in _WORDS.finditer(line):
+            if match["han"]:
+                words.extend((word, True) for word in rjieba.cut(match["han"]))
+            else:
+                words.append((match.group(), False))
+        for start in range(len(words)):
+            phrase = ""
+            for word, han in words[start : start + LONGEST_TERM]:
+                before_is_han = phrase and _HAN_END.search(phrase)
+                phrase += word if not phrase or (han and before_is_han) else f" {word}"
+                found.add(phrase)
+        if len(found) > MOST_CANDIDATES:
+            break
+    return found
+
+
+_HAN_END = re.compile(rf"[{_HAN}]$")
+
+
+def named_tags(request: HelpRequest) -> list[int]:
+    """The expertise tags the request's text names (a tag "supplier audits" in "we need
+    supplier audits in Suzhou"; "供应链金融" in a Chinese sentence)."""
+    candidates = sorted(phrases(text_of(request)))[:MOST_CANDIDATES]
+    if not candidates:
+        return []
+    return list(ExpertiseTag.objects.filter(key__in=candidates).values_list("pk", flat=True))
+
+
+# --- Ranking ------------------------------------------------------------------------------------
+
+
+def rank(request: HelpRequest, *, size: int = 10) -> list[Match]:
+    """The ``size`` best matches for ``request``, best first, each with its reasons."""
+    values = _values(request)
+    ranked = _scores(request, values, size)
+    if not ranked:
+        return []
+    pks = [pk for pk, _score in ranked]
+    profiles = Profile.objects.select_related("user", "canadian_region").in_bulk(pks)
+    reasons = _Reasons(values, pks)
+    return [
+        Match(profile=profiles[pk], score=round(score, 2), reasons=reasons(profiles[pk]))
+        for pk, score in ranked
+    ]
+
+
+def _values(request: HelpRequest) -> dict[str, list[int]]:
+    """The request's own values each kind of tie is looked up by."""
+    sizes = ENGAGEMENT_FOR_SIZE.get(request.size, ())
+    return {
+        "tags": named_tags(request),
+        "sectors": [sector.pk for sector in request.sectors.all()],
+        "regions": [region.pk for region in request.city_regions.all()],
+        "languages": [language.pk for language in request.languages.all()],
+        "engagement_types": [
+            row["pk"] for row in reference.rows(EngagementType) if row["key"] in sizes
+        ],
+        "stages": [request.knowledge_stage_id] if request.knowledge_stage_id else [],
+    }
+
+
+def _table(relation) -> tuple[str, str, str]:
+    """An M2M of Profile: its table, the profile column and the other column."""
+    through = relation.through._meta
+    profile_column = next(
+        f.column for f in through.fields if f.is_relation and f.related_model is Profile
+    )
+    other = next(
+        f.column
+        for f in through.fields
+        if f.is_relation and f.related_model is not Profile and f.column != profile_column
+    )
+    return through.db_table, profile_column, other
+
+
+def _in(column: str, values: list) -> tuple[str, list]:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+# The SQL below is written from the models' table and column names and this module's constants
+# only (hence the noqa S608 marks); every value from a request or a viewer is a bound parameter.
+
+
+def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
+    """One ``SELECT member, points`` per kind of tie the request has values for."""
+    parts, params = [], []
+
+    # Weights are written into the SQL (constants of this module, not input): a bound number
+    # would leave PostgreSQL to guess the type of a UNION's column.
+    def add(sql: str, weight: str, condition: tuple[str, list]) -> None:
+        points = f"{float(WEIGHTS[weight])} AS points, {int(weight in ABLE)} AS able"
+        parts.append(sql.format(points=points, where=condition[0]))
+        params.extend(condition[1])
+
+    for relation, key, weight in (
+        (Profile.advice_topics, "tags", "advice_topic"),
+        (Profile.expertise, "tags", "expertise"),
+        (Profile.sectors, "sectors", "sector"),
+        (Profile.home_regions, "regions", "region"),
+        (Profile.engagement_types, "engagement_types", "engagement_type"),
+        (Profile.knowledge_stages, "stages", "knowledge_stage"),
+    ):
+        if values[key]:
+            table, member, other = _table(relation)
+            add(
+                f"SELECT {member} AS member, {{points}} FROM {table} WHERE {{where}}",  # noqa: S608
+                weight,
+                _in(other, values[key]),
+            )
+    if values["regions"]:
+        profiles = Profile._meta.db_table
+        add(
+            f"SELECT user_id AS member, {{points}} FROM {profiles} WHERE {{where}}",  # noqa: S608
+            "region",
+            _in("canadian_region_id", values["regions"]),
+        )
+        china = _in("china_region_id", values["regions"])
+        canada = _in("canada_region_id", values["regions"])
+        add(
+            f"SELECT profile_id AS member, {{points}} FROM {Corridor._meta.db_table} "  # noqa: S608
+            "WHERE {where}",
+            "corridor",
+            (f"{china[0]} AND {canada[0]}", [*china[1], *canada[1]]),
+        )
+    if values["languages"]:
+        add(
+            "SELECT profile_id AS member, {points} FROM "  # noqa: S608
+            f"{ProfileLanguage._meta.db_table} WHERE {{where}}",
+            "language",
+            _in("language_id", values["languages"]),
+        )
+    return parts, params
+
+
+def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, float]]:
+    parts, params = _parts(values)
+    if not parts:
+        return []
+    profiles = Profile._meta.db_table
+    listings = _in("p.findable_as", findable_listings(SignedInMember()))
+    years = "COALESCE(p.years_experience, 0)"
+    experience = f"CASE WHEN {years} > {EXPERIENCE_CAP} THEN {EXPERIENCE_CAP} ELSE {years} END"
+    language_filter, language_params = "", []
+    if request.language_required and values["languages"]:
+        spoken = _in("pl.language_id", values["languages"])
+        language_filter = (
+            f" AND EXISTS (SELECT 1 FROM {ProfileLanguage._meta.db_table} pl "  # noqa: S608
+            f"WHERE pl.profile_id = p.user_id AND {spoken[0]})"
+        )
+        language_params = spoken[1]
+    sql = (
+        f"SELECT p.user_id, SUM(ties.points) + {experience} * {WEIGHTS['experience_year']} "  # noqa: S608
+        "AS score "
+        f"FROM ({' UNION ALL '.join(parts)}) ties "
+        f"JOIN {profiles} p ON p.user_id = ties.member "
+        "WHERE p.offers_expertise AND p.open_to_requests AND NOT p.paused "
+        f"AND {listings[0]} "
+        f"AND p.user_id NOT IN (SELECT user_id FROM {Membership._meta.db_table} "
+        "WHERE organisation_id = %s)"
+        f"{language_filter} "
+        "GROUP BY p.user_id, p.years_experience, p.last_active_at "
+        "HAVING SUM(ties.able) > 0 "
+        "ORDER BY score DESC, p.last_active_at DESC, p.user_id DESC "
+        "LIMIT %s"
+    )
+    arguments = [
+        *params,
+        *listings[1],
+        request.organisation_id,
+        *language_params,
+        size,
+    ]
+    with connections[HelpRequest.objects.db].cursor() as cursor:
+        cursor.execute(sql, arguments)
+        return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+
+# --- Reasons ------------------------------------------------------------------------------------
+
+
+class _Reasons:
+    """``reasons(profile)``: why a ranked member is proposed, most telling first. What each
+    member shares with the request is read in one query for all of the page's members."""
+
+    def __init__(self, values: dict, pks: list[int]):
+        self.values = values
+        self.shared: dict[tuple[str, int], list[str]] = {}
+        for kind, pk, name in sorted(_shared(values, pks), key=lambda row: row[2]):
+            self.shared.setdefault((kind, pk), []).append(name)
+
+    def __call__(self, profile: Profile) -> list[str]:
+        def shared(kind: str) -> str:
+            return _list(self.shared.get((kind, profile.pk), []))
+
+        reasons = []
+        if shared("advice"):
+            reasons.append(_("willing to advise on %(topics)s") % {"topics": shared("advice")})
+        if shared("expertise"):
+            reasons.append(_("expertise in %(topics)s") % {"topics": shared("expertise")})
+        if shared("sector"):
+            reasons.append(_("works in %(sectors)s") % {"sectors": shared("sector")})
+        if shared("corridor"):
+            corridors = self.shared[("corridor", profile.pk)]
+            reasons.append(
+                ngettext(
+                    "worked the %(corridors)s corridor",
+                    "worked the %(corridors)s corridors",
+                    len(corridors),
+                )
+                % {"corridors": _list(corridors)}
+            )
+        if profile.canadian_region_id in self.values["regions"]:
+            reasons.append(_("based in %(region)s") % {"region": profile.canadian_region.name})
+        if shared("region"):
+            reasons.append(_("ties to %(regions)s") % {"regions": shared("region")})
+        if shared("language"):
+            reasons.append(_("speaks %(languages)s") % {"languages": shared("language")})
+        if shared("engagement"):
+            reasons.append(_("offers: %(engagements)s") % {"engagements": shared("engagement")})
+        if shared("stage"):
+            reasons.append(_("helps at the %(stage)s stage") % {"stage": shared("stage")})
+        if profile.years_experience:
+            reasons.append(
+                ngettext(
+                    "%(years)d year of experience",
+                    "%(years)d years of experience",
+                    profile.years_experience,
+                )
+                % {"years": profile.years_experience}
+            )
+        return reasons
+
+
+def _shared(values: dict, pks: list[int]) -> list[tuple[str, int, str]]:
+    """(kind, member, name) for everything the members ``pks`` share with the request, names
+    in the active language."""
+    reads = []
+
+    def read(kind: str, rows, name) -> None:
+        rows = rows.annotate(member=F("profile_id"), kind=Value(kind), name=name)
+        reads.append(rows.values_list("kind", "member", "name"))
+
+    for kind, relation, key, other in (
+        ("advice", Profile.advice_topics, "tags", "expertisetag"),
+        ("expertise", Profile.expertise, "tags", "expertisetag"),
+        ("sector", Profile.sectors, "sectors", "sector"),
+        ("region", Profile.home_regions, "regions", "cityregion"),
+        ("engagement", Profile.engagement_types, "engagement_types", "engagementtype"),
+        ("stage", Profile.knowledge_stages, "stages", "knowledgestage"),
+    ):
+        if values[key]:
+            rows = relation.through.objects.filter(
+                profile_id__in=pks, **{f"{other}_id__in": values[key]}
+            )
+            read(kind, rows, F(f"{other}__name") if other == "expertisetag" else _name(other))
+    if values["languages"]:
+        rows = ProfileLanguage.objects.filter(
+            profile_id__in=pks, language_id__in=values["languages"]
+        )
+        read("language", rows, _name("language"))
+    if values["regions"]:
+        rows = Corridor.objects.filter(
+            profile_id__in=pks,
+            china_region_id__in=values["regions"],
+            canada_region_id__in=values["regions"],
+        )
+        read("corridor", rows, Concat(_name("china_region"), Value("–"), _name("canada_region")))
+    if not reads:
+        return []
+    return list(reads[0].union(*reads[1:], all=True))
+
+
+def _name(path: str):
+    """The name of the reference item at ``path`` in the active language (English when it has
+    none), as ``TranslatedName.name`` says it."""
+    column = TranslatedName.name_field()
+    english = F(f"{path}__name_en")
+    if column == "name_en":
+        return english
+    return Coalesce(NullIf(F(f"{path}__{column}"), Value("")), english)
+
+
+def _list(names: list[str]) -> str:
+    return _(", ").join(names)

@@ -1,0 +1,146 @@
+"""The matching engine on hand-built cases where the right order is clear, with the reasons it
+gives; who is never proposed; terms found in English and Chinese text. Runs on PostgreSQL and on
+SQLite (the same SQL)."""
+
+import pytest
+from django.utils import translation
+
+from matchmaking import matching
+from members import services as member_services
+from members.models import Language, Profile
+from tests.matchmaking.factories import expert, published, region, sector, sme_member
+from tests.members.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def suzhou_request(**changes):
+    """A Suzhou brake maker looking at Ontario, wanting supplier audits, in Mandarin."""
+    fields = {
+        "title": "Supplier audits before selling brake parts in Ontario",
+        "description": "We make brake parts in Suzhou and need supplier audits an Ontario "
+        "assembler will accept. Who has done them?",
+        "sectors": [sector("automotive")],
+        "city_regions": [region("suzhou"), region("toronto")],
+        "languages": [Language.objects.get(code="cmn")],
+        **changes,
+    }
+    return published(**fields)
+
+
+def names(matches) -> list[str]:
+    return [match.profile.user.display_name for match in matches]
+
+
+def test_willingness_language_and_sector_beat_a_vague_match():
+    willing = expert(
+        "Wang Fang",
+        advice_topics=["supplier audits"],
+        sectors=[sector("automotive")],
+        languages=["cmn"],
+        years_experience=8,
+    )
+    expert("Sam Vague", expertise=["brake parts"], years_experience=30)
+    expert("Nadia Sector", sectors=[sector("automotive")], years_experience=20)
+    matches = matching.rank(suzhou_request())
+    assert names(matches) == ["Wang Fang", "Nadia Sector", "Sam Vague"]
+    assert matches[0].profile == willing
+    assert matches[0].reasons == [
+        "willing to advise on supplier audits",
+        "works in Automotive",
+        "speaks Mandarin",
+        "8 years of experience",
+    ]
+
+
+def test_a_corridor_worked_and_ties_to_the_city_regions_count_and_are_said():
+    expert(
+        "Li Ming",
+        sectors=[sector("automotive")],
+        canadian_region=region("toronto"),
+        corridors=[("suzhou", "toronto", "automotive")],
+    )
+    expert("Paul Nearby", sectors=[sector("automotive")], canadian_region=region("vancouver"))
+    matches = matching.rank(suzhou_request())
+    assert names(matches) == ["Li Ming", "Paul Nearby"]
+    assert "worked the Suzhou–Toronto corridor" in matches[0].reasons
+    assert "based in Toronto" in matches[0].reasons
+
+
+def test_a_shared_language_or_city_region_alone_proposes_nobody():
+    expert("Only Mandarin", languages=["cmn"], canadian_region=region("toronto"))
+    assert matching.rank(suzhou_request()) == []
+
+
+def test_who_is_never_proposed():
+    fit = {"advice_topics": ["supplier audits"], "sectors": [sector("automotive")]}
+    expert("Paused", paused=True, **fit)
+    expert("Not open", open_to_requests=False, **fit)
+    expert("Not offering", offers_expertise=False, **fit)
+    hidden = expert("Hidden", **fit)
+    member_services.update_profile(profile=hidden, listing=Profile.Listing.HIDDEN)
+    gone = expert("Deactivated", **fit)
+    gone.user.is_active = False
+    gone.user.save()
+    member_services.update_profile(profile=gone, headline="Left")  # files it again
+    owner, sme = sme_member()
+    colleague = expert("Colleague", **fit)
+    MembershipFactory(organisation=sme, user=colleague.user)
+    expert("Proposed", **fit)
+    assert names(matching.rank(suzhou_request(author=owner, organisation=sme))) == ["Proposed"]
+
+
+def test_a_required_language_is_a_hard_filter():
+    expert("Speaks Mandarin", sectors=[sector("automotive")], languages=["cmn"])
+    expert("Speaks French", advice_topics=["supplier audits"], sectors=[sector("automotive")])
+    assert names(matching.rank(suzhou_request())) == ["Speaks French", "Speaks Mandarin"]
+    required = suzhou_request(language_required=True)
+    assert names(matching.rank(required)) == ["Speaks Mandarin"]
+
+
+def test_a_topic_named_in_chinese_text_is_found():
+    expert("Zhao Lei", advice_topics=["供应链金融"], sectors=[sector("finance-banking")])
+    expert("Chen Jing", advice_topics=["跨境电商"], sectors=[sector("finance-banking")])
+    request = suzhou_request(
+        title="寻找供应链金融方面的建议",
+        description="我们是苏州的制造商，想了解供应链金融，希望在安大略找到合作银行。" * 2,
+        sectors=[sector("finance-banking")],
+    )
+    matches = matching.rank(request)
+    assert names(matches) == ["Zhao Lei", "Chen Jing"]
+    assert matches[0].reasons[0] == "willing to advise on 供应链金融"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("We need SUPPLIER AUDITS, fast.", {"supplier audits", "audits"}),
+        ("ISO-9001 certification", {"iso-9001", "iso-9001 certification"}),
+        ("想了解供应链金融", {"供应链", "供应链金融", "金融"}),
+    ],
+)
+def test_phrases_are_written_as_tags_are(text, found):
+    assert found <= matching.phrases(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        (
+            "fr",
+            "accepte de conseiller sur supplier audits\N{NO-BREAK SPACE}; "
+            "secteur\N{NO-BREAK SPACE}: Industrie automobile\N{NO-BREAK SPACE}; parle Mandarin",
+        ),
+        ("zh-hans", "愿意就supplier audits提供咨询；行业：汽车；会说普通话"),
+    ],
+)
+def test_the_reasons_speak_the_viewers_language(language, why):
+    expert(
+        "Wang Fang",
+        advice_topics=["supplier audits"],
+        sectors=[sector("automotive")],
+        languages=["cmn"],
+    )
+    with translation.override(language):
+        [match] = matching.rank(suzhou_request())
+        assert match.why == why
