@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.close_requests_past_their_deadline",
         "schedule": 60 * 60,
     },
+    "expire-unanswered-invitations-and-offers": {  # and remind whoever must answer
+        "task": "matchmaking.tasks.expire_unanswered_engagements",
+        "schedule": 15 * 60,
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------

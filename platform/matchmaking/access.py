@@ -7,15 +7,19 @@ may read it but not change it. The rules:
   drafts included, and manage them: edit, publish, withdraw, resolve.
 - Staff read every published request, and review those that touch a sensitive technology area.
 - Other signed-in members read published requests meant for all members, once staff have
-  cleared them when they needed clearing; a request for invited experts only stays with the SME
-  and staff. Visitors who are not signed in read none.
+  cleared them when they needed clearing; a request for invited experts only stays with the SME,
+  the experts it invited (or who offered before) and staff. Visitors who are not signed in read
+  none.
+- An invitation, offer or engagement is read by its expert, the SME's members and staff; the
+  side that was asked answers it, the side that asked may take it back until then, and the SME
+  marks it completed. Its conversation is the expert's and the SME members'.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from matchmaking.models import HelpRequest
+from matchmaking.models import Engagement, HelpRequest
 from members.models import Membership, Organisation
 
 
@@ -24,11 +28,11 @@ def _is_staff(viewer) -> bool:
 
 
 def may_read(viewer, request: HelpRequest) -> bool:
-    """``request`` as ``access_request`` gives it (``sme_side`` says whether the viewer is one of
-    the SME's members)."""
+    """``request`` as ``access_request`` gives it (``sme_side``: the viewer is one of the SME's
+    members; ``engaged``: the viewer was invited or offered to help with it)."""
     if not viewer.is_authenticated:
         return False
-    if request.sme_side:
+    if request.sme_side or request.engaged:
         return True
     if request.status == HelpRequest.Status.DRAFT:
         return False
@@ -51,7 +55,10 @@ def access_request(
     )
     rows = HelpRequest.objects.select_related(
         "organisation", "author", "contact", "knowledge_stage"
-    ).annotate(sme_side=Exists(colleagues))
+    ).annotate(
+        sme_side=Exists(colleagues),
+        engaged=Exists(Engagement.objects.filter(request=OuterRef("pk"), expert_id=viewer.pk)),
+    )
     if for_page:
         rows = rows.prefetch_related("sectors", "city_regions", "languages")
     request = rows.filter(pk=request_id).first() if viewer.is_authenticated else None
@@ -70,3 +77,54 @@ def access_sme(viewer, slug: str) -> Organisation:
     if organisation is None or not viewer.is_authenticated:
         raise Http404
     return organisation
+
+
+# --- Engagements --------------------------------------------------------------------------------
+
+
+def access_engagement(viewer, engagement_id: int) -> Engagement:
+    """An invitation, offer or engagement: its expert, the SME's members and staff read it;
+    404 for everyone else. ``sme_side`` says on which side the viewer is."""
+    if not viewer.is_authenticated:
+        raise Http404
+    colleagues = Membership.objects.filter(
+        user_id=viewer.pk, organisation_id=OuterRef("request__organisation_id")
+    )
+    engagement = (
+        Engagement.objects.select_related("request__organisation", "expert__profile", "started_by")
+        .annotate(sme_side=Exists(colleagues))
+        .filter(pk=engagement_id)
+        .first()
+    )
+    if engagement is None:
+        raise Http404
+    if not (engagement.sme_side or engagement.expert_id == viewer.pk or _is_staff(viewer)):
+        raise Http404
+    return engagement
+
+
+def may_answer(viewer, engagement: Engagement) -> bool:
+    """The side that was asked answers: the expert an invitation, the SME an offer."""
+    if not engagement.is_pending:
+        return False
+    if engagement.answerer_is_expert:
+        return engagement.expert_id == viewer.pk
+    return engagement.sme_side
+
+
+def may_withdraw(viewer, engagement: Engagement) -> bool:
+    """The side that asked takes it back before an answer."""
+    if not engagement.is_pending:
+        return False
+    if engagement.answerer_is_expert:
+        return engagement.sme_side
+    return engagement.expert_id == viewer.pk
+
+
+def may_complete(viewer, engagement: Engagement) -> bool:
+    return engagement.status == Engagement.Status.ACCEPTED and engagement.sme_side
+
+
+def takes_part(viewer, engagement: Engagement) -> bool:
+    """The expert and the SME's members talk in the engagement's conversation."""
+    return engagement.sme_side or engagement.expert_id == viewer.pk

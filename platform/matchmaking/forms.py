@@ -59,3 +59,16 @@ class HelpRequestForm(forms.ModelForm):
         self.fields["city_regions"].queryset = (
             self.fields["city_regions"].queryset.select_related("country").order_by("name_en")
         )
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("A word for them"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Why (optional)"), max_length=500, required=False)

@@ -32,3 +32,38 @@ REQUEST_EXPIRED = register(
         sentence=_("“%(subject)s” passed its deadline and closed"),
     )
 )
+INVITED = register(
+    Kind(
+        key="matchmaking.invited",
+        label=_("Invitations to help with a request"),
+        sentence=_("%(actor)s invited you to help with “%(subject)s”"),
+    )
+)
+OFFERED = register(
+    Kind(
+        key="matchmaking.offered",
+        label=_("Offers of help on my SME's requests"),
+        sentence=_("%(actor)s offered to help with “%(subject)s”"),
+    )
+)
+ANSWERED = register(
+    Kind(
+        key="matchmaking.answered",
+        label=_("Answers to my invitations and offers"),
+        sentence=_("%(actor)s answered about “%(subject)s”"),
+    )
+)
+ANSWER_DUE = register(
+    Kind(
+        key="matchmaking.answer_due",
+        label=_("Invitations and offers waiting for my answer"),
+        sentence=_("An invitation or offer about “%(subject)s” expires within a day"),
+    )
+)
+UNANSWERED = register(
+    Kind(
+        key="matchmaking.unanswered",
+        label=_("Invitations and offers that expired unanswered"),
+        sentence=_("No answer came about “%(subject)s”: see who else could help"),
+    )
+)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import TranslatedName
-from matchmaking.models import HelpRequest
+from matchmaking.models import Engagement, HelpRequest
 from members import reference
 from members.access import SignedInMember, findable_listings
 from members.models import (
@@ -53,8 +53,11 @@ WEIGHTS = {
     "engagement_type": 1.0,  # offers the kind of engagement the request's size calls for
     "knowledge_stage": 1.0,  # helps at the knowledge stage the request aims for
     "experience_year": 0.1,  # each year of professional experience, up to EXPERIENCE_CAP
+    "helped": 1.0,  # each engagement completed before, up to HELPED_CAP
+    "busy": 2.0,  # taken off for each invitation pending or engagement under way
 }
 EXPERIENCE_CAP = 20
+HELPED_CAP = 5
 # Ties that make someone able to help; a language or a city-region shared, alone, does not.
 ABLE = {"advice_topic", "expertise", "sector", "corridor"}
 # The engagement types (members.EngagementType slugs) that suit each size of request.
@@ -232,6 +235,18 @@ def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
     return parts, params
 
 
+def _count(status: str | tuple[str, ...], cap: int | None = None) -> str:
+    """A ranked member's engagements in ``status``, per member (``s.user_id``), at most
+    ``cap``."""
+    statuses = (status,) if isinstance(status, str) else status
+    listed = ", ".join(f"'{value}'" for value in statuses)
+    count = (
+        f"(SELECT COUNT(*) FROM {Engagement._meta.db_table} e "  # noqa: S608
+        f"WHERE e.expert_id = s.user_id AND e.status IN ({listed}))"
+    )
+    return count if cap is None else f"(CASE WHEN {count} > {cap} THEN {cap} ELSE {count} END)"
+
+
 def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, float]]:
     parts, params = _parts(values)
     if not parts:
@@ -248,25 +263,37 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
             f"WHERE pl.profile_id = p.user_id AND {spoken[0]})"
         )
         language_params = spoken[1]
+    busy = _count(Engagement.LIVE)
+    helped = _count(Engagement.Status.COMPLETED, cap=HELPED_CAP)
+    # Members whose ties to the request add up (grouped), then those with room for one more
+    # engagement, the busy ones lower, those who helped before higher.
     sql = (
-        f"SELECT p.user_id, SUM(ties.points) + {experience} * {WEIGHTS['experience_year']} "  # noqa: S608
-        "AS score "
+        f"SELECT s.user_id, s.points + {helped} * {WEIGHTS['helped']} "  # noqa: S608
+        f"- {busy} * {WEIGHTS['busy']} AS score "
+        "FROM ("
+        f"SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
+        f"SUM(ties.points) + {experience} * {WEIGHTS['experience_year']} AS points "
         f"FROM ({' UNION ALL '.join(parts)}) ties "
         f"JOIN {profiles} p ON p.user_id = ties.member "
         "WHERE p.offers_expertise AND p.open_to_requests AND NOT p.paused "
         f"AND {listings[0]} "
         f"AND p.user_id NOT IN (SELECT user_id FROM {Membership._meta.db_table} "
-        "WHERE organisation_id = %s)"
+        "WHERE organisation_id = %s) "
+        f"AND p.user_id NOT IN (SELECT expert_id FROM {Engagement._meta.db_table} "
+        "WHERE request_id = %s)"
         f"{language_filter} "
-        "GROUP BY p.user_id, p.years_experience, p.last_active_at "
-        "HAVING SUM(ties.able) > 0 "
-        "ORDER BY score DESC, p.last_active_at DESC, p.user_id DESC "
+        "GROUP BY p.user_id, p.years_experience, p.last_active_at, p.max_open_engagements "
+        "HAVING SUM(ties.able) > 0"
+        ") s "
+        f"WHERE {_count(Engagement.Status.ACCEPTED)} < s.max_open_engagements "
+        "ORDER BY score DESC, s.last_active_at DESC, s.user_id DESC "
         "LIMIT %s"
     )
     arguments = [
         *params,
         *listings[1],
         request.organisation_id,
+        request.pk,
         *language_params,
         size,
     ]
@@ -319,6 +346,12 @@ class _Reasons:
             reasons.append(_("offers: %(engagements)s") % {"engagements": shared("engagement")})
         if shared("stage"):
             reasons.append(_("helps at the %(stage)s stage") % {"stage": shared("stage")})
+        helped = len(self.shared.get(("helped", profile.pk), []))
+        if helped:
+            reasons.append(
+                ngettext("helped %(count)d SME", "helped %(count)d SMEs", helped)
+                % {"count": helped}
+            )
         if profile.years_experience:
             reasons.append(
                 ngettext(
@@ -365,8 +398,12 @@ def _shared(values: dict, pks: list[int]) -> list[tuple[str, int, str]]:
             canada_region_id__in=values["regions"],
         )
         read("corridor", rows, Concat(_name("china_region"), Value("–"), _name("canada_region")))
-    if not reads:
-        return []
+    helped = Engagement.objects.filter(expert_id__in=pks, status=Engagement.Status.COMPLETED)
+    reads.append(
+        helped.annotate(member=F("expert_id"), kind=Value("helped"))
+        .values_list("kind", "member", "request__organisation__name")
+        .distinct()
+    )
     return list(reads[0].union(*reads[1:], all=True))
 
 

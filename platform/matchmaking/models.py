@@ -7,6 +7,8 @@ sensitive technology area waits for staff review before anyone is matched to it.
 ``matchmaking.services``.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -207,3 +209,76 @@ class SensitiveTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class Engagement(models.Model):
+    """An invitation (the SME asks an expert) or an offer (an expert proposes to help) on a
+    request, and, once the other side accepts, the engagement itself, up to its completion.
+    At most one engagement between a request and an expert is pending or under way."""
+
+    class Origin(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        OFFER = "offer", _("Offer")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Under way")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired unanswered")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
+
+    LIVE = (Status.PENDING, Status.ACCEPTED)
+    ANSWER_WITHIN = timedelta(hours=72)
+    REMIND_BEFORE = timedelta(hours=24)
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="engagements")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engagements"
+    )
+    origin = models.CharField(max_length=10, choices=Origin)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "expert"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="engagement_one_live_per_expert",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                name="engagement_pending_by_expiry",
+                condition=Q(status="pending"),
+            ),
+            models.Index(fields=["expert", "status"], name="engagement_by_expert"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_origin_display()}: {self.request}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matchmaking:engagement", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def answerer_is_expert(self) -> bool:
+        """An invitation is answered by the expert, an offer by the SME."""
+        return self.origin == self.Origin.INVITATION

@@ -4,10 +4,14 @@ pages list."""
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from matchmaking.models import HelpRequest, SensitiveTerm
-from members.models import Membership, Organisation
+from conversations.models import Conversation
+from matchmaking.models import Engagement, HelpRequest, SensitiveTerm
+from members.access import SignedInMember, findable_listings
+from members.models import Membership, Organisation, Profile
 
 User = get_user_model()
 
@@ -73,4 +77,73 @@ def requests_of_my_smes(member) -> QuerySet:
     """The requests of every SME ``member`` belongs to, drafts included, for "My requests"."""
     return HelpRequest.objects.filter(organisation__memberships__user=member).select_related(
         "organisation"
+    )
+
+
+def is_on_the_sme_side(member, request: HelpRequest) -> bool:
+    return Membership.objects.filter(
+        user_id=member.pk, organisation_id=request.organisation_id
+    ).exists()
+
+
+def sme_members(request: HelpRequest) -> QuerySet:
+    return User.objects.filter(memberships__organisation_id=request.organisation_id)
+
+
+def under_way(expert) -> int:
+    """The engagements ``expert`` is carrying now."""
+    return Engagement.objects.filter(expert=expert, status=Engagement.Status.ACCEPTED).count()
+
+
+def why_not_available(expert) -> str | None:
+    """Why ``expert`` takes no new engagement (closed to requests, paused, not offering their
+    expertise, not someone members can find, at their cap), or None when they do."""
+    profile = Profile.objects.select_related("user").get(pk=expert.pk)
+    if not (profile.offers_expertise and profile.open_to_requests):
+        return _("This member does not take help requests.")
+    if profile.paused:
+        return _("This member is taking a break.")
+    if profile.findable_as not in findable_listings(SignedInMember()):
+        return _("This member does not take help requests.")
+    if under_way(expert) >= profile.max_open_engagements:
+        return _("This member already carries as many engagements as they take on at once.")
+    return None
+
+
+def unanswered(now) -> list[int]:
+    return list(
+        Engagement.objects.filter(status=Engagement.Status.PENDING, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def answers_due(now, until) -> list[int]:
+    return list(
+        Engagement.objects.filter(
+            status=Engagement.Status.PENDING,
+            expires_at__gt=now,
+            expires_at__lte=until,
+            reminded_at__isnull=True,
+        )
+        .order_by("expires_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def engagements_of(expert) -> QuerySet:
+    """The invitations, offers and engagements of ``expert``, for "My engagements"."""
+    return Engagement.objects.filter(expert=expert).select_related("request__organisation")
+
+
+def conversation_of(engagement: Engagement):
+    return Conversation.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Engagement), owner_id=engagement.pk
+    ).first()
+
+
+def engagements_on(request: HelpRequest) -> list[Engagement]:
+    """Who has been asked or has offered, for the SME on the request's page."""
+    return list(
+        request.engagements.select_related("expert__profile").order_by("-created_at", "-pk")
     )

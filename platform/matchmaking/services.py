@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conversations.services import open_owned_conversation
 from core import audit
 from core.markdown import render_post
 from core.text import check_text, written_length
@@ -23,6 +24,7 @@ from matchmaking.models import (
     SCOPE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
+    Engagement,
     HelpRequest,
 )
 from members.models import Membership, Organisation
@@ -232,6 +234,7 @@ def resolve_request(*, request: HelpRequest, actor) -> HelpRequest:
         raise ValidationError(_("Only an open request can be resolved."), code="not_live")
     request.status, request.closed_at = Status.RESOLVED, timezone.now()
     request.save(update_fields=["status", "closed_at", "updated_at"])
+    _settle_engagements(request, Engagement.Status.COMPLETED)
     return request
 
 
@@ -242,7 +245,21 @@ def _close(request: HelpRequest, closure: str) -> HelpRequest:
     if request.published_at is None:
         request.published_at = request.closed_at  # a withdrawn draft ends without going live
     request.save(update_fields=["status", "closure", "closed_at", "published_at", "updated_at"])
+    _settle_engagements(request, Engagement.Status.WITHDRAWN)
     return request
+
+
+def _settle_engagements(request: HelpRequest, under_way_become: str) -> None:
+    """A request that ends takes back what still waits for an answer; what was under way is
+    completed (resolved) or withdrawn (closed)."""
+    now = timezone.now()
+    request.engagements.filter(status=Engagement.Status.PENDING).update(
+        status=Engagement.Status.WITHDRAWN
+    )
+    completed = under_way_become == Engagement.Status.COMPLETED
+    request.engagements.filter(status=Engagement.Status.ACCEPTED).update(
+        status=under_way_become, completed_at=now if completed else None
+    )
 
 
 def expire_requests(*, today: date | None = None) -> int:
@@ -292,3 +309,215 @@ def warn_before_expiry(*, today: date | None = None) -> int:
 
 def _locked(request: HelpRequest) -> HelpRequest:
     return HelpRequest.objects.select_for_update().get(pk=request.pk)
+
+
+# --- Invitations, offers and engagements --------------------------------------------------------
+
+MAX_PENDING_INVITATIONS = 3  # per request: the SME waits for answers before asking more
+
+
+@transaction.atomic
+def invite_expert(*, request: HelpRequest, expert, actor, message: str = "") -> Engagement:
+    """The SME asks ``expert`` to help; they have ``Engagement.ANSWER_WITHIN`` to answer."""
+    request = _locked(request)
+    pending = request.engagements.filter(
+        status=Engagement.Status.PENDING, origin=Engagement.Origin.INVITATION
+    )
+    if pending.count() >= MAX_PENDING_INVITATIONS:
+        raise ValidationError(
+            _("%(count)d invitations already wait for an answer: wait for one of them first.")
+            % {"count": MAX_PENDING_INVITATIONS},
+            code="too_many_pending",
+        )
+    return _start(request, expert, Engagement.Origin.INVITATION, actor, message)
+
+
+@transaction.atomic
+def offer_help(*, request: HelpRequest, expert, message: str = "") -> Engagement:
+    """``expert`` proposes to help; the SME has ``Engagement.ANSWER_WITHIN`` to answer."""
+    request = _locked(request)
+    if request.audience != HelpRequest.Audience.MEMBERS:
+        raise ValidationError(_("This request takes invited experts only."), code="invited_only")
+    return _start(request, expert, Engagement.Origin.OFFER, expert, message)
+
+
+def _start(request: HelpRequest, expert, origin: str, actor, message: str) -> Engagement:
+    if not request.matchable:
+        raise ValidationError(_("This request takes no new experts now."), code="not_matchable")
+    if selectors.is_on_the_sme_side(expert, request):
+        raise ValidationError(_("The SME's own members cannot be its experts."), code="own")
+    refusal = selectors.why_not_available(expert)
+    if refusal:
+        raise ValidationError(refusal, code="unavailable")
+    if request.engagements.filter(expert=expert).exists():
+        raise ValidationError(
+            _("This expert has already been asked about this request."), code="already"
+        )
+    now = timezone.now()
+    engagement = Engagement.objects.create(
+        request=request,
+        expert=expert,
+        origin=origin,
+        started_by=actor,
+        message=_within(message.strip(), 2000),
+        created_at=now,
+        expires_at=now + Engagement.ANSWER_WITHIN,
+    )
+    invited = origin == Engagement.Origin.INVITATION
+    notify(
+        recipients=[expert] if invited else selectors.owners_of(request),
+        kind=kinds.INVITED if invited else kinds.OFFERED,
+        actor=actor,
+        subject=request.title,
+        url=engagement.get_absolute_url(),
+        target=engagement,
+        batch_key=f"request:{request.pk}",
+    )
+    return engagement
+
+
+@transaction.atomic
+def accept(*, engagement: Engagement, actor) -> Engagement:
+    """The side that was asked says yes: the engagement is under way, the request in progress,
+    and the SME's members and the expert get a private conversation."""
+    engagement = _locked_engagement(engagement)
+    _require_pending(engagement)
+    refusal = selectors.why_not_available(engagement.expert)
+    if refusal:
+        raise ValidationError(refusal, code="unavailable")
+    engagement.status, engagement.answered_at = Engagement.Status.ACCEPTED, timezone.now()
+    engagement.save(update_fields=["status", "answered_at"])
+    request = _locked(engagement.request)
+    if request.status == Status.OPEN:
+        request.status = Status.IN_PROGRESS
+        request.save(update_fields=["status", "updated_at"])
+    open_owned_conversation(
+        owner=engagement,
+        participants=[engagement.expert, *selectors.sme_members(request)],
+        subject=request.title,
+    )
+    _tell_the_starter(engagement, actor)
+    return engagement
+
+
+@transaction.atomic
+def decline(*, engagement: Engagement, actor, reason: str = "") -> Engagement:
+    engagement = _locked_engagement(engagement)
+    _require_pending(engagement)
+    engagement.status, engagement.answered_at = Engagement.Status.DECLINED, timezone.now()
+    engagement.reason = _within(reason.strip(), 500)
+    engagement.save(update_fields=["status", "answered_at", "reason"])
+    _tell_the_starter(engagement, actor)
+    return engagement
+
+
+@transaction.atomic
+def withdraw_engagement(*, engagement: Engagement, actor) -> Engagement:
+    """Whoever invited or offered takes it back before an answer."""
+    engagement = _locked_engagement(engagement)
+    _require_pending(engagement)
+    engagement.status = Engagement.Status.WITHDRAWN
+    engagement.save(update_fields=["status"])
+    return engagement
+
+
+@transaction.atomic
+def complete_engagement(*, engagement: Engagement, actor) -> Engagement:
+    """The work is done: both sides may now give feedback."""
+    engagement = _locked_engagement(engagement)
+    if engagement.status != Engagement.Status.ACCEPTED:
+        raise ValidationError(_("Only an engagement under way can be completed."), code="state")
+    engagement.status, engagement.completed_at = Engagement.Status.COMPLETED, timezone.now()
+    engagement.save(update_fields=["status", "completed_at"])
+    return engagement
+
+
+def _require_pending(engagement: Engagement) -> None:
+    if not engagement.is_pending:
+        raise ValidationError(_("This has already been answered."), code="answered")
+    if engagement.expires_at <= timezone.now():
+        raise ValidationError(_("This expired before an answer came."), code="expired")
+
+
+def _starters(engagement: Engagement):
+    """Who invited (the SME) or offered (the expert)."""
+    if engagement.origin == Engagement.Origin.INVITATION:
+        return selectors.owners_of(engagement.request)
+    return [engagement.expert]
+
+
+def _tell_the_starter(engagement: Engagement, actor) -> None:
+    notify(
+        recipients=_starters(engagement),
+        kind=kinds.ANSWERED,
+        actor=actor,
+        subject=engagement.request.title,
+        url=engagement.get_absolute_url(),
+        target=engagement,
+    )
+
+
+def _answerers(engagement: Engagement):
+    if engagement.answerer_is_expert:
+        return [engagement.expert]
+    return selectors.owners_of(engagement.request)
+
+
+def expire_engagements(*, now=None) -> int:
+    """Invitations and offers unanswered after ``Engagement.ANSWER_WITHIN`` expire (beat), and
+    whoever started them hears of it."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in selectors.unanswered(now):
+        with transaction.atomic():
+            engagement = Engagement.objects.select_for_update().select_related("request").get(pk=pk)
+            if not engagement.is_pending or engagement.expires_at > now:
+                continue
+            engagement.status = Engagement.Status.EXPIRED
+            engagement.save(update_fields=["status"])
+            invited = engagement.origin == Engagement.Origin.INVITATION
+            notify(
+                recipients=selectors.owners_of(engagement.request)
+                if invited
+                else [engagement.expert],
+                kind=kinds.UNANSWERED,
+                subject=engagement.request.title,
+                url=engagement.request.get_absolute_url()
+                if invited
+                else engagement.get_absolute_url(),
+                target=engagement,
+            )
+            expired += 1
+    return expired
+
+
+def remind_answerers(*, now=None) -> int:
+    """Whoever has an invitation or offer to answer hears of it once, ``REMIND_BEFORE`` its
+    expiry (beat)."""
+    now = now or timezone.now()
+    reminded = 0
+    for pk in selectors.answers_due(now, now + Engagement.REMIND_BEFORE):
+        with transaction.atomic():
+            updated = Engagement.objects.filter(
+                pk=pk, status=Engagement.Status.PENDING, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not updated:
+                continue
+            engagement = Engagement.objects.select_related("request").get(pk=pk)
+            notify(
+                recipients=_answerers(engagement),
+                kind=kinds.ANSWER_DUE,
+                subject=engagement.request.title,
+                url=engagement.get_absolute_url(),
+                target=engagement,
+            )
+            reminded += 1
+    return reminded
+
+
+def _locked_engagement(engagement: Engagement) -> Engagement:
+    return (
+        Engagement.objects.select_for_update(of=("self",))
+        .select_related("request", "expert")
+        .get(pk=engagement.pk)
+    )

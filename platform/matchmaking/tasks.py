@@ -11,3 +11,14 @@ def close_requests_past_their_deadline() -> dict[str, int]:
         "expired": services.expire_requests(),
         "warned": services.warn_before_expiry(),
     }
+
+
+@shared_task
+def expire_unanswered_engagements() -> dict[str, int]:
+    """Beat, every quarter of an hour: invitations and offers unanswered after three days
+    expire (whoever asked hears of it), and those due within a day are recalled to whoever
+    must answer, once. Safe to run twice."""
+    return {
+        "expired": services.expire_engagements(),
+        "reminded": services.remind_answerers(),
+    }

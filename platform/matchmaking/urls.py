@@ -9,6 +9,19 @@ urlpatterns = [
     path("<int:request_id>/", views.request_page, name="request"),
     path("<int:request_id>/edit/", views.edit_request, name="edit_request"),
     path("<int:request_id>/approve/", views.approve, name="approve"),
+    path("<int:request_id>/invite/<str:handle>/", views.invite, name="invite"),
+    path("<int:request_id>/offer/", views.offer, name="offer"),
+    path("engagements/", views.my_engagements, name="my_engagements"),
+    path("engagements/<int:engagement_id>/", views.engagement_page, name="engagement"),
+    *(
+        path(
+            f"engagements/<int:engagement_id>/{action}/",
+            views.act_on_engagement,
+            {"action": action},
+            name=f"engagement_{action}",
+        )
+        for action in views.ENGAGEMENT_ACTIONS
+    ),
     *(
         path(f"<int:request_id>/{action}/", views.act_on_request, {"action": action}, name=action)
         for action in views.ACTIONS

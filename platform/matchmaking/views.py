@@ -14,6 +14,7 @@ from core.forms import show_service_error
 from core.pagination import paginate
 from matchmaking import access, forms, matching, selectors, services
 from matchmaking.models import HelpRequest
+from members import access as member_access
 
 PAGE_SIZE = 20
 
@@ -88,6 +89,12 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         else {},
         "may_review": access.may_review(request.user, help_request),
         "matches": matching.rank(help_request) if sme_side and help_request.matchable else [],
+        "engagements": selectors.engagements_on(help_request) if sme_side else [],
+        "may_offer": not sme_side
+        and not help_request.engaged
+        and help_request.matchable
+        and help_request.audience == HelpRequest.Audience.MEMBERS,
+        "message_form": forms.MessageForm(),
     }
     return render(request, "matchmaking/request.html", context)
 
@@ -124,3 +131,118 @@ def approve(request: HttpRequest, request_id: int) -> HttpResponse:
     services.approve_request(request=help_request, actor=request.user)
     messages.success(request, _("Cleared for matching."))
     return redirect(help_request)
+
+
+# --- Invitations, offers and engagements --------------------------------------------------------
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, request_id: int, handle: str) -> HttpResponse:
+    help_request = access.access_request(request.user, request_id, for_write=True)
+    expert = member_access.access_profile(request.user, handle).user
+    form = forms.MessageForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.errors["message"], help_request)
+    try:
+        services.invite_expert(
+            request=help_request, expert=expert, actor=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        return _refused(request, error.messages, help_request)
+    messages.success(
+        request,
+        _("%(name)s is invited: they have three days to answer.") % {"name": expert.display_name},
+    )
+    return redirect(help_request)
+
+
+@login_required
+@require_POST
+def offer(request: HttpRequest, request_id: int) -> HttpResponse:
+    help_request = access.access_request(request.user, request_id)
+    form = forms.MessageForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.errors["message"], help_request)
+    try:
+        engagement = services.offer_help(
+            request=help_request, expert=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        return _refused(request, error.messages, help_request)
+    messages.success(request, _("Offer sent: the SME has three days to answer."))
+    return redirect(engagement)
+
+
+def _refused(request: HttpRequest, reasons, back_to) -> HttpResponse:
+    for reason in reasons:
+        messages.error(request, reason)
+    return redirect(back_to)
+
+
+@login_required
+@require_safe
+def engagement_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    engagement = access.access_engagement(request.user, engagement_id)
+    viewer = request.user
+    context = {
+        "engagement": engagement,
+        "help_request": engagement.request,
+        "may_answer": access.may_answer(viewer, engagement),
+        "may_withdraw": access.may_withdraw(viewer, engagement),
+        "may_complete": access.may_complete(viewer, engagement),
+        "conversation": selectors.conversation_of(engagement)
+        if access.takes_part(viewer, engagement)
+        else None,
+    }
+    return render(request, "matchmaking/engagement.html", context)
+
+
+# What the buttons of an engagement's page do: who may press them, the service, what it says.
+ENGAGEMENT_ACTIONS = {
+    "accept": (access.may_answer, services.accept, gettext_lazy("Accepted: the work can start.")),
+    "decline": (access.may_answer, services.decline, gettext_lazy("Declined.")),
+    "withdraw": (
+        access.may_withdraw,
+        services.withdraw_engagement,
+        gettext_lazy("Taken back."),
+    ),
+    "complete": (
+        access.may_complete,
+        services.complete_engagement,
+        gettext_lazy("Marked completed."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def act_on_engagement(request: HttpRequest, engagement_id: int, action: str) -> HttpResponse:
+    engagement = access.access_engagement(request.user, engagement_id)
+    allowed, service, done = ENGAGEMENT_ACTIONS[action]
+    if not allowed(request.user, engagement):
+        raise PermissionDenied
+    options = {}
+    if action == "decline":
+        form = forms.ReasonForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, form.errors["reason"], engagement)
+        options = form.cleaned_data
+    try:
+        service(engagement=engagement, actor=request.user, **options)
+    except ValidationError as error:
+        return _refused(request, error.messages, engagement)
+    messages.success(request, done)
+    return redirect(engagement)
+
+
+@login_required
+@require_safe
+def my_engagements(request: HttpRequest) -> HttpResponse:
+    page = paginate(
+        selectors.engagements_of(request.user),
+        order=("-created_at", "-pk"),
+        cursor=request.GET.get("cursor") or None,
+        size=PAGE_SIZE,
+    )
+    return render(request, "matchmaking/my_engagements.html", {"page": page})

@@ -263,6 +263,7 @@ class Profile(models.Model):
         "years_in_canada",
         "open_to_requests",
         "paused",
+        "max_open_engagements",
         "hours_per_month",
         "engagement_types",
         "knowledge_stages",
@@ -347,6 +348,12 @@ class Profile(models.Model):
     open_to_requests = models.BooleanField(_("open to help requests"), default=False)
     paused = models.BooleanField(
         _("paused"), default=False, help_text=_("Take a break: no new invitations reach you.")
+    )
+    max_open_engagements = models.PositiveSmallIntegerField(
+        _("help requests I take on at once"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("While this many are under way, no new invitation reaches you."),
     )
     engagement_types = models.ManyToManyField(
         EngagementType, blank=True, verbose_name=_("engagement types offered")

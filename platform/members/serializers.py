@@ -351,6 +351,7 @@ PROFILE_FIELDS = [
     "hours_per_month",
     "open_to_requests",
     "paused",
+    "max_open_engagements",
     "available",
 ]
 

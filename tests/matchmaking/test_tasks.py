@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from matchmaking.models import HelpRequest
-from matchmaking.tasks import close_requests_past_their_deadline
+from matchmaking import services
+from matchmaking.models import Engagement, HelpRequest
+from matchmaking.tasks import close_requests_past_their_deadline, expire_unanswered_engagements
 from notifications.models import Notification
 from notifications.tasks import send_notification_emails
-from tests.matchmaking.factories import published, sme_member
+from tests.matchmaking.factories import expert, published, sector, sme_member
 
 
 @pytest.fixture
@@ -43,3 +44,25 @@ def test_the_deadline_task_closes_expired_requests_and_warns_of_close_ones(
     text = text.replace("\N{NO-BREAK SPACE}", " ")
     assert "« Vendre des plaquettes de frein en Ontario » a dépassé son échéance" in text
     assert "« Trouver un distributeur à Calgary » arrive à échéance" in text
+
+
+def test_an_unanswered_invitation_expires_through_the_worker_and_the_sme_is_told_by_mail(
+    email_through_the_worker,
+):
+    inbox = email_through_the_worker
+    owner, sme = sme_member(language="zh-hans")
+    request = published(owner, sme, sectors=[sector("automotive")])
+    wang = expert("Wang Fang", advice_topics=["supplier audits"], sectors=[sector("automotive")])
+    invitation = services.invite_expert(request=request, expert=wang.user, actor=owner)
+    Engagement.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+
+    expire_unanswered_engagements.delay()
+    expire_unanswered_engagements.delay()
+    send_notification_emails.delay()
+    [mail] = [message for message in inbox.wait_for(2) if message["To"] == owner.email]
+    invitation.refresh_from_db()
+    assert invitation.status == Engagement.Status.EXPIRED
+    assert Notification.objects.filter(recipient=owner, kind="matchmaking.unanswered").count() == 1
+    text = mail.get_body(("plain",)).get_content()
+    assert "没有收到答复" in text
+    assert request.get_absolute_url() in text
