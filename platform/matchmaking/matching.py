@@ -129,6 +129,48 @@ def named_tags(request: HelpRequest) -> list[int]:
     return list(ExpertiseTag.objects.filter(key__in=candidates).values_list("pk", flat=True))
 
 
+def request_tokens(request: HelpRequest) -> str:
+    """What "requests for you" files a request under: ``s`` its sectors, ``t`` the expertise
+    tags its text names, ``k`` its city-regions, ``l`` its working languages."""
+    tokens = [f"s{sector.pk}" for sector in request.sectors.all()]
+    tokens += [f"t{pk}" for pk in sorted(named_tags(request))]
+    tokens += [f"k{region.pk}" for region in request.city_regions.all()]
+    tokens += [f"l{language.pk}" for language in request.languages.all()]
+    return " ".join(tokens)
+
+
+def able_tokens(profile: Profile) -> list[str]:
+    """The tokens of the requests ``profile``'s member is able to help with: their sectors and
+    the topics they advise on or know (a shared language or city-region alone is not enough)."""
+    tags = {tag.pk for tag in profile.advice_topics.all()} | {
+        tag.pk for tag in profile.expertise.all()
+    }
+    return [f"s{sector.pk}" for sector in profile.sectors.all()] + [f"t{pk}" for pk in sorted(tags)]
+
+
+def why_for(member, requests: list[HelpRequest]) -> list[str]:
+    """For each of ``requests``, in plain words, what makes ``member`` able to help with it:
+    the sectors and topics of theirs it names."""
+    profile = Profile.objects.prefetch_related("sectors", "advice_topics", "expertise").get(
+        pk=member.pk
+    )
+    names = {f"s{sector.pk}": sector.name for sector in profile.sectors.all()}
+    names |= {f"t{tag.pk}": tag.name for tag in profile.expertise.all()}
+    names |= {f"t{tag.pk}": tag.name for tag in profile.advice_topics.all()}
+    said = []
+    for request in requests:
+        tokens = set(request.tokens.split())
+        sectors = sorted(names[t] for t in tokens & names.keys() if t.startswith("s"))
+        topics = sorted(names[t] for t in tokens & names.keys() if t.startswith("t"))
+        reasons = []
+        if sectors:
+            reasons.append(_("in your sector: %(sectors)s") % {"sectors": _list(sectors)})
+        if topics:
+            reasons.append(_("names %(topics)s") % {"topics": _list(topics)})
+        said.append(_("; ").join(reasons))
+    return said
+
+
 # --- Ranking ------------------------------------------------------------------------------------
 
 

@@ -150,6 +150,9 @@ class HelpRequest(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What "requests for you" files the request under (matchmaking.matching.request_tokens):
+    # its sectors, city-regions, working languages and the expertise tags its text names.
+    tokens = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("help request")

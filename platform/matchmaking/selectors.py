@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from conversations.models import Conversation
+from core import search
+from matchmaking import matching
 from matchmaking.models import Engagement, HelpRequest, SensitiveTerm
 from members.access import SignedInMember, findable_listings
 from members.models import Membership, Organisation, Profile
@@ -146,4 +148,26 @@ def engagements_on(request: HelpRequest) -> list[Engagement]:
     """Who has been asked or has offered, for the SME on the request's page."""
     return list(
         request.engagements.select_related("expert__profile").order_by("-created_at", "-pk")
+    )
+
+
+def requests_for(member) -> QuerySet:
+    """Open requests meant for all members that ``member`` is able to help with (filed under
+    one of their sectors or topics), not their own SMEs' nor those they were already asked
+    about, for "Requests for you"."""
+    profile = Profile.objects.prefetch_related("sectors", "advice_topics", "expertise").get(
+        pk=member.pk
+    )
+    able = matching.able_tokens(profile)
+    if not able:
+        return HelpRequest.objects.none()
+    live = HelpRequest.objects.filter(
+        status__in=[HelpRequest.Status.OPEN, HelpRequest.Status.IN_PROGRESS],
+        audience=HelpRequest.Audience.MEMBERS,
+    ).exclude(review=HelpRequest.Review.PENDING)
+    return (
+        search.with_tokens(live, [able])
+        .exclude(organisation__memberships__user=member)
+        .exclude(engagements__expert=member)
+        .select_related("organisation")
     )

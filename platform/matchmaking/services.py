@@ -17,7 +17,7 @@ from conversations.services import open_owned_conversation
 from core import audit
 from core.markdown import render_post
 from core.text import check_text, written_length
-from matchmaking import kinds, selectors
+from matchmaking import kinds, matching, selectors
 from matchmaking.models import (
     DESCRIPTION_MAX_LENGTH,
     DESCRIPTION_MIN_LENGTH,
@@ -90,6 +90,8 @@ def _write(request: HelpRequest, changes: dict) -> HelpRequest:
     for name in RELATIONS:
         if name in changes:
             getattr(request, name).set(changes[name])
+    request.tokens = matching.request_tokens(request)
+    request.save(update_fields=["tokens"])
     return request
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:request_id>/approve/", views.approve, name="approve"),
     path("<int:request_id>/invite/<str:handle>/", views.invite, name="invite"),
     path("<int:request_id>/offer/", views.offer, name="offer"),
+    path("for-you/", views.requests_for_you, name="for_you"),
     path("engagements/", views.my_engagements, name="my_engagements"),
     path("engagements/<int:engagement_id>/", views.engagement_page, name="engagement"),
     *(

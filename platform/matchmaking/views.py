@@ -246,3 +246,16 @@ def my_engagements(request: HttpRequest) -> HttpResponse:
         size=PAGE_SIZE,
     )
     return render(request, "matchmaking/my_engagements.html", {"page": page})
+
+
+@login_required
+@require_safe
+def requests_for_you(request: HttpRequest) -> HttpResponse:
+    page = paginate(
+        selectors.requests_for(request.user),
+        order=("-published_at", "-pk"),
+        cursor=request.GET.get("cursor") or None,
+        size=PAGE_SIZE,
+    )
+    rows = zip(page.items, matching.why_for(request.user, page.items), strict=True)
+    return render(request, "matchmaking/for_you.html", {"page": page, "rows": list(rows)})
