@@ -72,3 +72,16 @@ class MessageForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Why (optional)"), max_length=500, required=False)
+
+
+class AskForm(MessageForm):
+    request = forms.ModelChoiceField(
+        label=_("Which request"), queryset=HelpRequest.objects.none(), widget=forms.RadioSelect
+    )
+    field_order = ["request", "message"]
+
+    def __init__(self, *args, requests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = HelpRequest.objects.filter(
+            pk__in=[request.pk for request in requests]
+        )

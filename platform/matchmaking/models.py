@@ -143,6 +143,14 @@ class HelpRequest(models.Model):
     review = models.CharField(
         _("staff review"), max_length=8, choices=Review, default=Review.NOT_NEEDED, blank=True
     )
+    first_expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("expert to invite once published"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     closure = models.CharField(_("closed as"), max_length=10, choices=Closure, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -171,3 +171,13 @@ def requests_for(member) -> QuerySet:
         .exclude(engagements__expert=member)
         .select_related("organisation")
     )
+
+
+def requests_taking_experts(member) -> QuerySet:
+    """The requests of ``member``'s SMEs that experts can be invited to now."""
+    return (
+        requests_of_my_smes(member)
+        .filter(status__in=[HelpRequest.Status.OPEN, HelpRequest.Status.IN_PROGRESS])
+        .exclude(review=HelpRequest.Review.PENDING)
+        .order_by("-published_at")
+    )

@@ -55,12 +55,17 @@ RELATIONS = ("sectors", "city_regions", "languages")
 
 
 @transaction.atomic
-def create_request(*, author, organisation: Organisation, **fields) -> HelpRequest:
+def create_request(
+    *, author, organisation: Organisation, first_expert=None, **fields
+) -> HelpRequest:
     """A draft help request of ``organisation`` (an SME ``author`` belongs to); the fields are
-    those of ``FIELDS`` and ``RELATIONS``, any left out stay empty."""
+    those of ``FIELDS`` and ``RELATIONS``, any left out stay empty. ``first_expert`` (a member
+    found in the directory) is invited as soon as the request may take experts."""
     if organisation.kind != Organisation.Kind.SME:
         raise ValidationError(_("Only an SME posts help requests."), code="not_an_sme")
-    request = HelpRequest(organisation=organisation, author=author, contact=author)
+    request = HelpRequest(
+        organisation=organisation, author=author, contact=author, first_expert=first_expert
+    )
     return _write(request, fields)
 
 
@@ -175,7 +180,20 @@ def publish_request(*, request: HelpRequest, actor) -> HelpRequest:
     request.status, request.published_at = Status.OPEN, timezone.now()
     request.save(update_fields=["status", "published_at", "updated_at"])
     _ask_review_if_sensitive(request)
+    _invite_first_expert(request, actor)
     return request
+
+
+def _invite_first_expert(request: HelpRequest, actor) -> None:
+    """The expert the request was started for is invited once it may take experts; if they no
+    longer can be, the SME finds others among the proposed ones."""
+    if not (request.first_expert_id and request.matchable):
+        return
+    try:
+        with transaction.atomic():
+            _start(request, request.first_expert, Engagement.Origin.INVITATION, actor, "")
+    except ValidationError:
+        pass
 
 
 def _require_ready(request: HelpRequest) -> None:
@@ -208,6 +226,7 @@ def approve_request(*, request: HelpRequest, actor, reason: str = "") -> HelpReq
     request.review = HelpRequest.Review.APPROVED
     request.save(update_fields=["review", "updated_at"])
     audit.record(actor=actor, action="matchmaking.approve_request", target=request, reason=reason)
+    _invite_first_expert(request, request.author)
     notify(
         recipients=selectors.owners_of(request),
         kind=kinds.REQUEST_APPROVED,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:request_id>/invite/<str:handle>/", views.invite, name="invite"),
     path("<int:request_id>/offer/", views.offer, name="offer"),
     path("for-you/", views.requests_for_you, name="for_you"),
+    path("ask/<str:handle>/", views.ask, name="ask"),
     path("engagements/", views.my_engagements, name="my_engagements"),
     path("engagements/<int:engagement_id>/", views.engagement_page, name="engagement"),
     *(

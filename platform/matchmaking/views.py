@@ -35,21 +35,29 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """``?invite=<handle>`` starts a request for an expert found in the directory: they are
+    invited once it is published."""
     organisation = access.access_sme(request.user, slug)
+    first_expert = None
+    if request.GET.get("invite"):
+        first_expert = member_access.access_profile(request.user, request.GET["invite"]).user
     form = forms.HelpRequestForm(
         request.POST or None, organisation=organisation, initial={"contact": request.user.pk}
     )
     if request.method == "POST" and form.is_valid():
         try:
             help_request = services.create_request(
-                author=request.user, organisation=organisation, **form.cleaned_data
+                author=request.user,
+                organisation=organisation,
+                first_expert=first_expert,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             show_service_error(form, error)
         else:
             messages.success(request, _("Draft saved. Check what it still needs, then publish."))
             return redirect(help_request)
-    context = {"form": form, "organisation": organisation}
+    context = {"form": form, "organisation": organisation, "first_expert": first_expert}
     return render(request, "matchmaking/request_form.html", context)
 
 
@@ -259,3 +267,38 @@ def requests_for_you(request: HttpRequest) -> HttpResponse:
     )
     rows = zip(page.items, matching.why_for(request.user, page.items), strict=True)
     return render(request, "matchmaking/for_you.html", {"page": page, "rows": list(rows)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest, handle: str) -> HttpResponse:
+    """From a profile: invite its member to one of the viewer's SMEs' open requests, or start a
+    request with them invited."""
+    expert = member_access.access_profile(request.user, handle)
+    live = list(selectors.requests_taking_experts(request.user))
+    form = forms.AskForm(request.POST or None, requests=live)
+    if request.method == "POST" and form.is_valid():
+        help_request = form.cleaned_data["request"]
+        try:
+            services.invite_expert(
+                request=help_request,
+                expert=expert.user,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is invited: they have three days to answer.")
+                % {"name": expert.user.display_name},
+            )
+            return redirect(help_request)
+    context = {
+        "expert": expert,
+        "form": form,
+        "organisations": list(selectors.sme_organisations(request.user)),
+        "refusal": selectors.why_not_available(expert.user),
+    }
+    return render(request, "matchmaking/ask.html", context)
