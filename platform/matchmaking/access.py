@@ -128,3 +128,15 @@ def may_complete(viewer, engagement: Engagement) -> bool:
 def takes_part(viewer, engagement: Engagement) -> bool:
     """The expert and the SME's members talk in the engagement's conversation."""
     return engagement.sme_side or engagement.expert_id == viewer.pk
+
+
+def may_give_feedback(viewer, engagement: Engagement) -> bool:
+    """Each side once, on a completed engagement."""
+    if engagement.status != Engagement.Status.COMPLETED or not takes_part(viewer, engagement):
+        return False
+    side = "expert" if engagement.expert_id == viewer.pk else "sme"
+    return not engagement.feedback.filter(side=side).exists()
+
+
+def sees_private_scores(viewer) -> bool:
+    return _is_staff(viewer)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
-from matchmaking.models import HelpRequest
+from matchmaking.models import Feedback, HelpRequest
 from members.models import User
 
 
@@ -85,3 +85,15 @@ class AskForm(MessageForm):
         self.fields["request"].queryset = HelpRequest.objects.filter(
             pk__in=[request.pk for request in requests]
         )
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = Feedback
+        fields = ["rating", "comment", "private_score", "outcome", "knowledge_stage", "hours"]
+        widgets = {
+            "rating": forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
+            "private_score": forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
+            "comment": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }

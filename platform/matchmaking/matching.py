@@ -6,10 +6,12 @@ request: topics they are willing to advise on that the request's text names (wil
 more than expertise or seniority), expertise it names, shared sectors, a corridor they worked
 that joins two of the request's city-regions, ties to those city-regions, shared working
 languages, the kind of engagement the request's size calls for, the knowledge stage, and years of
-experience. Only members who offer their expertise, are open to requests and not paused, may be
-found by members, and are not the SME's own are ranked; when the SME needs a working language,
-only those who speak one. A member who shares nothing but a language or a city-region with the
-request is not proposed (``ABLE``).
+experience; engagements completed before and the SMEs' private scores count for them,
+engagements pending or under way against them. Only members who offer their expertise, are open
+to requests and not paused, have room for one more engagement, may be found by members, were not
+asked about this request before and are not the SME's own are ranked; when the SME needs a
+working language, only those who speak one. A member who shares nothing but a language or a
+city-region with the request is not proposed (``ABLE``).
 
 Why it is fast at 100,000 members: each kind of tie is one index lookup for the request's own
 values (its sectors, its city-regions, the tags its text names …) that yields (member, points)
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import TranslatedName
-from matchmaking.models import Engagement, HelpRequest
+from matchmaking.models import Engagement, Feedback, HelpRequest
 from members import reference
 from members.access import SignedInMember, findable_listings
 from members.models import (
@@ -55,6 +57,7 @@ WEIGHTS = {
     "experience_year": 0.1,  # each year of professional experience, up to EXPERIENCE_CAP
     "helped": 1.0,  # each engagement completed before, up to HELPED_CAP
     "busy": 2.0,  # taken off for each invitation pending or engagement under way
+    "rated": 1.0,  # per point of SMEs' average private score above 3 (below 3, taken off)
 }
 EXPERIENCE_CAP = 20
 HELPED_CAP = 5
@@ -307,11 +310,17 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         language_params = spoken[1]
     busy = _count(Engagement.LIVE)
     helped = _count(Engagement.Status.COMPLETED, cap=HELPED_CAP)
+    # Private scores, not the public ratings, which inflate; no score counts as an average 3.
+    rated = (
+        f"(COALESCE((SELECT AVG(f.private_score) FROM {Feedback._meta.db_table} f "  # noqa: S608
+        f"JOIN {Engagement._meta.db_table} e ON e.id = f.engagement_id "
+        "WHERE e.expert_id = s.user_id AND f.side = 'sme'), 3) - 3)"
+    )
     # Members whose ties to the request add up (grouped), then those with room for one more
     # engagement, the busy ones lower, those who helped before higher.
     sql = (
         f"SELECT s.user_id, s.points + {helped} * {WEIGHTS['helped']} "  # noqa: S608
-        f"- {busy} * {WEIGHTS['busy']} AS score "
+        f"- {busy} * {WEIGHTS['busy']} + {rated} * {WEIGHTS['rated']} AS score "
         "FROM ("
         f"SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
         f"SUM(ties.points) + {experience} * {WEIGHTS['experience_year']} AS points "

@@ -10,6 +10,7 @@ sensitive technology area waits for staff review before anyone is matched to it.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -293,3 +294,58 @@ class Engagement(models.Model):
     def answerer_is_expert(self) -> bool:
         """An invitation is answered by the expert, an offer by the SME."""
         return self.origin == self.Origin.INVITATION
+
+
+class Feedback(models.Model):
+    """What one side of a completed engagement says of it: a public rating and comment, a
+    private score that only staff and the matching engine read (public ratings inflate), the
+    outcome, the knowledge stage it reached and the hours given."""
+
+    class Side(models.TextChoices):
+        SME = "sme", _("The SME")
+        EXPERT = "expert", _("The expert")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="feedback")
+    side = models.CharField(max_length=6, choices=Side)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 to 5; shown to members with your comment."),
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    private_score = models.PositiveSmallIntegerField(
+        _("private score"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 to 5; only staff see it, and it helps propose the right experts."),
+    )
+    outcome = models.TextField(_("what came of it"), max_length=2000, blank=True)
+    knowledge_stage = models.ForeignKey(
+        KnowledgeStage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("knowledge stage reached"),
+    )
+    hours = models.PositiveSmallIntegerField(
+        _("hours given"), null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "side"], name="feedback_once_a_side"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5)
+                & Q(private_score__gte=1, private_score__lte=5),
+                name="feedback_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement} · {self.get_side_display()}"

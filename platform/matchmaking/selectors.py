@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from conversations.models import Conversation
 from core import search
 from matchmaking import matching
-from matchmaking.models import Engagement, HelpRequest, SensitiveTerm
+from matchmaking.models import Engagement, Feedback, HelpRequest, SensitiveTerm
 from members.access import SignedInMember, findable_listings
 from members.models import Membership, Organisation, Profile
 
@@ -180,4 +180,13 @@ def requests_taking_experts(member) -> QuerySet:
         .filter(status__in=[HelpRequest.Status.OPEN, HelpRequest.Status.IN_PROGRESS])
         .exclude(review=HelpRequest.Review.PENDING)
         .order_by("-published_at")
+    )
+
+
+def public_feedback(request: HelpRequest) -> list[Feedback]:
+    """The ratings and comments given on the request's engagements, for its page."""
+    return list(
+        Feedback.objects.filter(engagement__request=request)
+        .select_related("engagement__expert")
+        .order_by("created_at", "pk")
     )

@@ -25,6 +25,7 @@ from matchmaking.models import (
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     Engagement,
+    Feedback,
     HelpRequest,
 )
 from members.models import Membership, Organisation
@@ -542,3 +543,27 @@ def _locked_engagement(engagement: Engagement) -> Engagement:
         .select_related("request", "expert")
         .get(pk=engagement.pk)
     )
+
+
+@transaction.atomic
+def give_feedback(*, engagement: Engagement, author, **fields) -> Feedback:
+    """One side's feedback on a completed engagement, once: the expert's, or one of the SME's
+    members' for the SME. ``fields``: rating, private_score, comment, outcome, knowledge_stage,
+    hours."""
+    engagement = _locked_engagement(engagement)
+    if engagement.status != Engagement.Status.COMPLETED:
+        raise ValidationError(_("Feedback comes once the engagement is completed."), code="state")
+    if author.pk == engagement.expert_id:
+        side = Feedback.Side.EXPERT
+    elif selectors.is_on_the_sme_side(author, engagement.request):
+        side = Feedback.Side.SME
+    else:
+        raise ValidationError(_("Only the two sides give feedback."), code="not_a_side")
+    if engagement.feedback.filter(side=side).exists():
+        raise ValidationError(_("Your side has already given its feedback."), code="given")
+    feedback = Feedback(engagement=engagement, side=side, author=author, **fields)
+    feedback.comment = _within(feedback.comment.strip(), 2000)
+    feedback.outcome = _within(feedback.outcome.strip(), 2000)
+    feedback.full_clean(exclude=["engagement", "author"])
+    feedback.save()
+    return feedback

@@ -15,6 +15,11 @@ urlpatterns = [
     path("ask/<str:handle>/", views.ask, name="ask"),
     path("engagements/", views.my_engagements, name="my_engagements"),
     path("engagements/<int:engagement_id>/", views.engagement_page, name="engagement"),
+    path(
+        "engagements/<int:engagement_id>/feedback/",
+        views.feedback,
+        name="engagement_feedback",
+    ),
     *(
         path(
             f"engagements/<int:engagement_id>/{action}/",

@@ -98,6 +98,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "may_review": access.may_review(request.user, help_request),
         "matches": matching.rank(help_request) if sme_side and help_request.matchable else [],
         "engagements": selectors.engagements_on(help_request) if sme_side else [],
+        "feedback": selectors.public_feedback(help_request),
         "may_offer": not sme_side
         and not help_request.engaged
         and help_request.matchable
@@ -192,18 +193,41 @@ def _refused(request: HttpRequest, reasons, back_to) -> HttpResponse:
 @require_safe
 def engagement_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = access.access_engagement(request.user, engagement_id)
+    return _engagement_page(request, engagement, forms.FeedbackForm())
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    engagement = access.access_engagement(request.user, engagement_id)
+    if not access.may_give_feedback(request.user, engagement):
+        raise PermissionDenied
+    form = forms.FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_feedback(engagement=engagement, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Thank you: your feedback is recorded."))
+            return redirect(engagement)
+    return _engagement_page(request, engagement, form, status=400)
+
+
+def _engagement_page(request, engagement, feedback_form, status: int = 200) -> HttpResponse:
     viewer = request.user
+    takes_part = access.takes_part(viewer, engagement)
     context = {
         "engagement": engagement,
         "help_request": engagement.request,
         "may_answer": access.may_answer(viewer, engagement),
         "may_withdraw": access.may_withdraw(viewer, engagement),
         "may_complete": access.may_complete(viewer, engagement),
-        "conversation": selectors.conversation_of(engagement)
-        if access.takes_part(viewer, engagement)
-        else None,
+        "conversation": selectors.conversation_of(engagement) if takes_part else None,
+        "feedback": list(engagement.feedback.select_related("knowledge_stage")),
+        "feedback_form": feedback_form if access.may_give_feedback(viewer, engagement) else None,
     }
-    return render(request, "matchmaking/engagement.html", context)
+    return render(request, "matchmaking/engagement.html", context, status=status)
 
 
 # What the buttons of an engagement's page do: who may press them, the service, what it says.
