@@ -96,7 +96,9 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         if sme_side and help_request.status == HelpRequest.Status.DRAFT
         else {},
         "may_review": access.may_review(request.user, help_request),
-        "matches": matching.rank(help_request) if sme_side and help_request.matchable else [],
+        "matches": _with_invitation_forms(
+            matching.rank(help_request) if sme_side and help_request.matchable else []
+        ),
         "engagements": selectors.engagements_on(help_request) if sme_side else [],
         "feedback": selectors.public_feedback(help_request),
         "may_offer": not sme_side
@@ -106,6 +108,13 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "message_form": forms.MessageForm(),
     }
     return render(request, "matchmaking/request.html", context)
+
+
+def _with_invitation_forms(matches: list) -> list:
+    """Each proposed expert with the form that invites them (their own field ids)."""
+    for match in matches:
+        match.form = forms.MessageForm(auto_id=f"id_invite_{match.profile.handle}_%s")
+    return matches
 
 
 # What the buttons of a request's page do: the service, and what the SME reads afterwards.
