@@ -1,8 +1,8 @@
 """`make bench`: load the platform's key pages and API lists on PostgreSQL and report the figures.
 
 1. checks that PostgreSQL answers, creates the benchmark database if needed and migrates it;
-2. generates the scale data set (`manage.py seed_scale`, then `manage.py seed_forums`) unless
-   the database already holds it;
+2. generates the scale data set (`manage.py seed_scale`, then `seed_forums` and
+   `seed_matchmaking`) unless the database already holds it;
 3. starts gunicorn (2 sync workers) on a free port of 127.0.0.1, with DEBUG off and BENCHMARK on;
 4. warms every endpoint up, then loads each one in turn from a separate locust process;
 5. reads the server-side time of every request (µs) from gunicorn's access log, the client-side
@@ -13,8 +13,9 @@
 
 Knobs (environment): DATABASE_URL (a PostgreSQL URL; default the local knowbridge_bench database),
 BENCH_MEMBERS, BENCH_ORGANISATIONS, BENCH_THREADS, BENCH_POSTS, BENCH_LONG_THREADS,
-BENCH_LONG_SIZE (size of the data set), BENCH_SEARCH_MIX and BENCH_MIX_SIZE (distinct forum and
-directory searches, each asked once), BENCH_SECONDS (load per endpoint),
+BENCH_LONG_SIZE, BENCH_REQUESTS (size of the data set), BENCH_SEARCH_MIX and BENCH_MIX_SIZE
+(distinct forum and directory searches, each asked once), BENCH_RANK_MIX (distinct help requests
+ranked, each once), BENCH_SECONDS (load per endpoint),
 BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
 BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_ONLY (comma-separated endpoint names, e.g.
 forum_category,forum_latest: load only those and the baseline, while working on them).
@@ -61,6 +62,7 @@ MAX_WORKER_RSS_MB = 150
 FORUM_PAGE_P95_MS = 50
 FORUM_SEARCH_P95_MS = 150
 FORUM_MIN_RATIO = 0.3  # list and thread pages, as a share of the one-query baseline's rate
+MATCHING_P95_MS = 100  # a request's page as its SME sees it, experts ranked afresh
 BASELINE_EVERY = 4  # endpoints loaded between two loads of the one-query baseline
 DEEP_PAGE_SLACK = 1.2  # a deep page of a long thread is "as fast" within 20% (and 1 ms)
 COMMON_SHARE = 0.05  # a search term found in more than this share of posts is common
@@ -75,6 +77,8 @@ class Config:
     posts: int
     long_threads: int
     long_size: int
+    requests: int
+    rank_mix: int
     search_mix: int
     mix_size: int
     seconds: int
@@ -95,6 +99,8 @@ class Config:
             posts=int(env.get("BENCH_POSTS", 500_000)),
             long_threads=int(env.get("BENCH_LONG_THREADS", 4)),
             long_size=int(env.get("BENCH_LONG_SIZE", 5_000)),
+            requests=int(env.get("BENCH_REQUESTS", 20_000)),
+            rank_mix=max(1, int(env.get("BENCH_RANK_MIX", 150))),
             search_mix=max(1, int(env.get("BENCH_SEARCH_MIX", 360))),
             mix_size=max(1, int(env.get("BENCH_MIX_SIZE", MIX_SIZE))),
             seconds=max(1, int(env.get("BENCH_SECONDS", 15))),
@@ -249,6 +255,22 @@ def ensure_dataset(config: Config) -> dict | None:
             stdout=output,
         )
         seeds.append(("forums: ", output.getvalue()))
+    from matchmaking.models import HelpRequest
+
+    requests = HelpRequest.objects.count()
+    if not seeds and requests == config.requests:
+        say(f"help requests present: {requests:,}")
+    else:
+        say(f"generating the help requests: {config.requests:,}")
+        output = Tee(sys.stdout)
+        call_command(
+            "seed_matchmaking",
+            requests=config.requests,
+            bench_requests=min(config.rank_mix, config.requests),
+            force=requests > 0,
+            stdout=output,
+        )
+        seeds.append(("matchmaking: ", output.getvalue()))
     if not seeds:
         return None
     phases, total = {}, 0.0
@@ -305,6 +327,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
         "member": {"Cookie": session},
         "token": {"Authorization": f"Token {token.key}"},
         "reader": forum_reader_cookie(),
+        **matchmaking_viewers(),
     }
 
     def q(text: str) -> str:
@@ -385,6 +408,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
             once=True,
         ),
         *forum_pages(rng, config),
+        *matchmaking_pages(),
         Endpoint("one_query", "Baseline: one-query view", ["/bench/one-query/"], "baseline"),
     ]
     searches, search_terms = forum_search_mix(rng, config.search_mix)
@@ -554,6 +578,95 @@ def forum_search_mix(rng: random.Random, size: int) -> tuple[Endpoint | None, di
         once=True,
     )
     return endpoint, stats
+
+
+# --- Matchmaking ---------------------------------------------------------------------------------
+
+
+def _bench_sme():
+    """The SME ``seed_matchmaking`` gave the benchmark's open requests, and its member."""
+    from matchmaking.models import HelpRequest
+
+    first = HelpRequest.objects.filter(status="open").order_by("pk").first()
+    return (first.organisation_id, first.author) if first else (None, None)
+
+
+def matchmaking_viewers() -> dict:
+    """Sessions: the bench SME's member, and the available expert with the most requests for
+    them (their sectors are the most common)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from members.models import Profile
+
+    _sme, member = _bench_sme()
+    if member is None:
+        return {}
+    expert = (
+        Profile.objects.filter(offers_expertise=True, open_to_requests=True, paused=False)
+        .exclude(findable_as="")
+        .order_by("user_id")
+        .first()
+    )
+    sessions = {}
+    for name, user in (("sme", member), ("expert", expert.user if expert else None)):
+        if user is None:
+            continue
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        sessions[name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
+    return sessions
+
+
+def matchmaking_pages() -> list[Endpoint]:
+    """The bench SME's open requests, each ranked once on its page (distinct sectors, tags,
+    corridors and languages, in three languages); one request's page again and again; "My
+    requests"; an expert's "Requests for you"."""
+    from matchmaking.models import HelpRequest
+
+    sme, _member = _bench_sme()
+    if sme is None or not _resolves("/requests/"):
+        say("left out: matchmaking (no help requests yet)")
+        return []
+    own = list(
+        HelpRequest.objects.filter(organisation_id=sme, status="open")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [
+        Endpoint(
+            "matchmaking_rank_mix",
+            f"Matchmaking: {len(own)} distinct requests ranked, each once",
+            [f"/requests/{pk}/" for pk in own],
+            "page",
+            MATCHING_P95_MS,
+            once=True,
+            viewer="sme",
+        ),
+        Endpoint(
+            "matchmaking_request",
+            "Matchmaking: a request's page with its ranked experts",
+            [f"/requests/{own[0]}/"],
+            "page",
+            MATCHING_P95_MS,
+            viewer="sme",
+        ),
+        Endpoint(
+            "matchmaking_my_requests",
+            "Matchmaking: my requests",
+            ["/requests/"],
+            "page",
+            viewer="sme",
+        ),
+        Endpoint(
+            "matchmaking_for_you",
+            "Matchmaking: requests for you",
+            ["/requests/for-you/"],
+            "page",
+            viewer="expert",
+        ),
+    ]
 
 
 def cold_mix(rng: random.Random, size: int, path: str) -> list[str]:

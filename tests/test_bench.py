@@ -76,6 +76,8 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         "BENCH_LONG_SIZE": "400",
         "BENCH_SEARCH_MIX": "120",
         "BENCH_MIX_SIZE": "120",
+        "BENCH_REQUESTS": "400",
+        "BENCH_RANK_MIX": "100",
         "BENCH_SECONDS": "1",
         "BENCH_RESULTS": str(tmp_path),
     }
@@ -103,8 +105,15 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         assert endpoint["queries"], name
         assert endpoint["ratio"] is not None, name
     assert endpoints["one_query"]["queries"] == [1] * len(endpoints["one_query"]["queries"])
-    for mix in ("directory_cold_mix", "api_members_cold_mix", "forum_search_mix"):
-        assert endpoints[mix]["requests"] >= 100, mix  # each distinct search once
+    assert {"matchmaking_rank_mix", "matchmaking_request", "matchmaking_for_you"} <= set(endpoints)
+    mixes = (
+        "directory_cold_mix",
+        "api_members_cold_mix",
+        "forum_search_mix",
+        "matchmaking_rank_mix",
+    )
+    for mix in mixes:
+        assert endpoints[mix]["requests"] >= 100, mix  # each distinct search or request once
     terms = report["meta"]["forum_search_terms"]
     assert terms["terms"] == 120
     assert terms["common_over_5_percent"] > 0

@@ -5,9 +5,9 @@ A match earns points (``WEIGHTS``, the one place they live) for what ties the me
 request: topics they are willing to advise on that the request's text names (willingness weighs
 more than expertise or seniority), expertise it names, shared sectors, a corridor they worked
 that joins two of the request's city-regions, ties to those city-regions, shared working
-languages, the kind of engagement the request's size calls for, the knowledge stage, and years of
-experience; engagements completed before and the SMEs' private scores count for them,
-engagements pending or under way against them. Only members who offer their expertise, are open
+languages, the kind of engagement the request's size calls for, and years of experience;
+engagements completed before and the SMEs' private scores count for them, engagements pending or
+under way against them. Only members who offer their expertise, are open
 to requests and not paused, have room for one more engagement, may be found by members, were not
 asked about this request before and are not the SME's own are ranked; when the SME needs a
 working language, only those who speak one. A member who shares nothing but a language or a
@@ -53,7 +53,6 @@ WEIGHTS = {
     "region": 1.5,  # lives in, or has ties to, one of the request's city-regions, each
     "language": 2.0,  # each shared working language
     "engagement_type": 1.0,  # offers the kind of engagement the request's size calls for
-    "knowledge_stage": 1.0,  # helps at the knowledge stage the request aims for
     "experience_year": 0.1,  # each year of professional experience, up to EXPERIENCE_CAP
     "helped": 1.0,  # each engagement completed before, up to HELPED_CAP
     "busy": 2.0,  # taken off for each invitation pending or engagement under way
@@ -203,7 +202,6 @@ def _values(request: HelpRequest) -> dict[str, list[int]]:
         "engagement_types": [
             row["pk"] for row in reference.rows(EngagementType) if row["key"] in sizes
         ],
-        "stages": [request.knowledge_stage_id] if request.knowledge_stage_id else [],
     }
 
 
@@ -230,7 +228,10 @@ def _in(column: str, values: list) -> tuple[str, list]:
 
 
 def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
-    """One ``SELECT member, points`` per kind of tie the request has values for."""
+    """One ``SELECT member, points, able`` per kind of tie read from a link table: the ties
+    that make a member able to help, and ties to the request's city-regions abroad. (Languages,
+    engagement types and the city-region in Canada are read from the profile's tokens, for the
+    able members only: read from their link tables they were most of the rows.)"""
     parts, params = [], []
 
     # Weights are written into the SQL (constants of this module, not input): a bound number
@@ -245,8 +246,6 @@ def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
         (Profile.expertise, "tags", "expertise"),
         (Profile.sectors, "sectors", "sector"),
         (Profile.home_regions, "regions", "region"),
-        (Profile.engagement_types, "engagement_types", "engagement_type"),
-        (Profile.knowledge_stages, "stages", "knowledge_stage"),
     ):
         if values[key]:
             table, member, other = _table(relation)
@@ -256,12 +255,6 @@ def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
                 _in(other, values[key]),
             )
     if values["regions"]:
-        profiles = Profile._meta.db_table
-        add(
-            f"SELECT user_id AS member, {{points}} FROM {profiles} WHERE {{where}}",  # noqa: S608
-            "region",
-            _in("canadian_region_id", values["regions"]),
-        )
         china = _in("china_region_id", values["regions"])
         canada = _in("canada_region_id", values["regions"])
         add(
@@ -270,14 +263,31 @@ def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
             "corridor",
             (f"{china[0]} AND {canada[0]}", [*china[1], *canada[1]]),
         )
-    if values["languages"]:
-        add(
-            "SELECT profile_id AS member, {points} FROM "  # noqa: S608
-            f"{ProfileLanguage._meta.db_table} WHERE {{where}}",
-            "language",
-            _in("language_id", values["languages"]),
-        )
     return parts, params
+
+
+_PADDED_TOKENS = "(' ' || p.tokens || ' ')"
+
+
+def _has_token(prefix: str, pk: int) -> tuple[str, list]:
+    return f"{_PADDED_TOKENS} LIKE %s", [f"% {prefix}{pk} %"]
+
+
+def _token_points(values: dict[str, list[int]]) -> tuple[str, list]:
+    """Points for what a profile's tokens (``members.directory.tokens_of``) share with the
+    request: its working languages, the engagement its size calls for, its city-region in
+    Canada."""
+    terms, params = [], []
+    for prefix, key, weight in (
+        ("l", "languages", "language"),
+        ("e", "engagement_types", "engagement_type"),
+        ("r", "regions", "region"),
+    ):
+        for pk in values[key]:
+            condition, its_params = _has_token(prefix, pk)
+            terms.append(f"(CASE WHEN {condition} THEN {float(WEIGHTS[weight])} ELSE 0 END)")
+            params += its_params
+    return " + ".join(terms) or "0", params
 
 
 def _count(status: str | tuple[str, ...], cap: int | None = None) -> str:
@@ -302,12 +312,10 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
     experience = f"CASE WHEN {years} > {EXPERIENCE_CAP} THEN {EXPERIENCE_CAP} ELSE {years} END"
     language_filter, language_params = "", []
     if request.language_required and values["languages"]:
-        spoken = _in("pl.language_id", values["languages"])
-        language_filter = (
-            f" AND EXISTS (SELECT 1 FROM {ProfileLanguage._meta.db_table} pl "  # noqa: S608
-            f"WHERE pl.profile_id = p.user_id AND {spoken[0]})"
-        )
-        language_params = spoken[1]
+        conditions = [_has_token("l", pk) for pk in values["languages"]]
+        language_filter = f" AND ({' OR '.join(condition for condition, _ in conditions)})"
+        language_params = [param for _, its_params in conditions for param in its_params]
+    token_points, token_params = _token_points(values)
     busy = _count(Engagement.LIVE)
     helped = _count(Engagement.Status.COMPLETED, cap=HELPED_CAP)
     # Private scores, not the public ratings, which inflate; no score counts as an average 3.
@@ -323,7 +331,8 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         f"- {busy} * {WEIGHTS['busy']} + {rated} * {WEIGHTS['rated']} AS score "
         "FROM ("
         f"SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
-        f"SUM(ties.points) + {experience} * {WEIGHTS['experience_year']} AS points "
+        f"SUM(ties.points) + {token_points} + {experience} * {WEIGHTS['experience_year']} "
+        "AS points "
         f"FROM ({' UNION ALL '.join(parts)}) ties "
         f"JOIN {profiles} p ON p.user_id = ties.member "
         "WHERE p.offers_expertise AND p.open_to_requests AND NOT p.paused "
@@ -333,7 +342,8 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         f"AND p.user_id NOT IN (SELECT expert_id FROM {Engagement._meta.db_table} "
         "WHERE request_id = %s)"
         f"{language_filter} "
-        "GROUP BY p.user_id, p.years_experience, p.last_active_at, p.max_open_engagements "
+        "GROUP BY p.user_id, p.years_experience, p.last_active_at, p.max_open_engagements, "
+        "p.tokens "
         "HAVING SUM(ties.able) > 0"
         ") s "
         f"WHERE {_count(Engagement.Status.ACCEPTED)} < s.max_open_engagements "
@@ -341,6 +351,7 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         "LIMIT %s"
     )
     arguments = [
+        *token_params,
         *params,
         *listings[1],
         request.organisation_id,
@@ -395,8 +406,6 @@ class _Reasons:
             reasons.append(_("speaks %(languages)s") % {"languages": shared("language")})
         if shared("engagement"):
             reasons.append(_("offers: %(engagements)s") % {"engagements": shared("engagement")})
-        if shared("stage"):
-            reasons.append(_("helps at the %(stage)s stage") % {"stage": shared("stage")})
         helped = len(self.shared.get(("helped", profile.pk), []))
         if helped:
             reasons.append(
@@ -430,7 +439,6 @@ def _shared(values: dict, pks: list[int]) -> list[tuple[str, int, str]]:
         ("sector", Profile.sectors, "sectors", "sector"),
         ("region", Profile.home_regions, "regions", "cityregion"),
         ("engagement", Profile.engagement_types, "engagement_types", "engagementtype"),
-        ("stage", Profile.knowledge_stages, "stages", "knowledgestage"),
     ):
         if values[key]:
             rows = relation.through.objects.filter(
