@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -386,6 +387,20 @@ class Profile(models.Model):
         verbose_name_plural = _("profiles")
         indexes = [
             models.Index(fields=["-last_active_at", "-user"], name="profile_recently_active"),
+            # The experts who take requests, with what the matching engine reads of them: it
+            # joins a ranking's candidates here instead of scanning the whole (wide) table.
+            models.Index(
+                fields=["user"],
+                include=[
+                    "findable_as",
+                    "years_experience",
+                    "last_active_at",
+                    "max_open_engagements",
+                    "tokens",
+                ],
+                condition=Q(offers_expertise=True, open_to_requests=True, paused=False),
+                name="profile_taking_requests",
+            ),
         ]
 
     def __str__(self):
