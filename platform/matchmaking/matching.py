@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import TranslatedName
-from matchmaking.models import Engagement, Feedback, HelpRequest
+from matchmaking.models import Engagement, ExpertRecord, HelpRequest
 from members import reference
 from members.access import SignedInMember, findable_listings
 from members.models import (
@@ -290,16 +290,8 @@ def _token_points(values: dict[str, list[int]]) -> tuple[str, list]:
     return " + ".join(terms) or "0", params
 
 
-def _count(status: str | tuple[str, ...], cap: int | None = None) -> str:
-    """A ranked member's engagements in ``status``, per member (``s.user_id``), at most
-    ``cap``."""
-    statuses = (status,) if isinstance(status, str) else status
-    listed = ", ".join(f"'{value}'" for value in statuses)
-    count = (
-        f"(SELECT COUNT(*) FROM {Engagement._meta.db_table} e "  # noqa: S608
-        f"WHERE e.expert_id = s.user_id AND e.status IN ({listed}))"
-    )
-    return count if cap is None else f"(CASE WHEN {count} > {cap} THEN {cap} ELSE {count} END)"
+def _cap(expression: str, cap: int) -> str:
+    return f"(CASE WHEN {expression} > {cap} THEN {cap} ELSE {expression} END)"
 
 
 def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, float]]:
@@ -316,19 +308,15 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         language_filter = f" AND ({' OR '.join(condition for condition, _ in conditions)})"
         language_params = [param for _, its_params in conditions for param in its_params]
     token_points, token_params = _token_points(values)
-    busy = _count(Engagement.LIVE)
-    helped = _count(Engagement.Status.COMPLETED, cap=HELPED_CAP)
-    # Private scores, not the public ratings, which inflate; no score counts as an average 3.
-    rated = (
-        f"(COALESCE((SELECT AVG(f.private_score) FROM {Feedback._meta.db_table} f "  # noqa: S608
-        f"JOIN {Engagement._meta.db_table} e ON e.id = f.engagement_id "
-        "WHERE e.expert_id = s.user_id AND f.side = 'sme'), 3) - 3)"
-    )
+    # The SMEs' private scores, not the public ratings, which inflate; none counts as a 3.
+    rated = "(COALESCE(r.sme_score_total * 1.0 / NULLIF(r.sme_scores, 0), 3) - 3)"
     # Members whose ties to the request add up (grouped), then those with room for one more
     # engagement, the busy ones lower, those who helped before higher.
     sql = (
-        f"SELECT s.user_id, s.points + {helped} * {WEIGHTS['helped']} "  # noqa: S608
-        f"- {busy} * {WEIGHTS['busy']} + {rated} * {WEIGHTS['rated']} AS score "
+        f"SELECT s.user_id, s.points "  # noqa: S608
+        f"+ {_cap('COALESCE(r.completed, 0)', HELPED_CAP)} * {WEIGHTS['helped']} "
+        f"- (COALESCE(r.pending, 0) + COALESCE(r.under_way, 0)) * {WEIGHTS['busy']} "
+        f"+ {rated} * {WEIGHTS['rated']} AS score "
         "FROM ("
         f"SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
         f"SUM(ties.points) + {token_points} + {experience} * {WEIGHTS['experience_year']} "
@@ -346,7 +334,8 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         "p.tokens "
         "HAVING SUM(ties.able) > 0"
         ") s "
-        f"WHERE {_count(Engagement.Status.ACCEPTED)} < s.max_open_engagements "
+        f"LEFT JOIN {ExpertRecord._meta.db_table} r ON r.expert_id = s.user_id "
+        "WHERE COALESCE(r.under_way, 0) < s.max_open_engagements "
         "ORDER BY score DESC, s.last_active_at DESC, s.user_id DESC "
         "LIMIT %s"
     )

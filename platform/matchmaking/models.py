@@ -349,3 +349,25 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.engagement} · {self.get_side_display()}"
+
+
+class ExpertRecord(models.Model):
+    """What the matching engine weighs of an expert's engagements, kept by the services as
+    they change (``services.refresh_records``), so that a ranking reads one row per candidate
+    instead of counting their engagements."""
+
+    expert = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    pending = models.PositiveIntegerField(default=0)
+    under_way = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    sme_score_total = models.PositiveIntegerField(default=0)  # the SMEs' private scores, summed
+    sme_scores = models.PositiveIntegerField(default=0)  # and counted
+
+    class Meta:
+        verbose_name = _("expert record")
+        verbose_name_plural = _("expert records")
+
+    def __str__(self):
+        return str(self.expert_id)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +26,11 @@ from matchmaking.models import (
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     Engagement,
+    ExpertRecord,
     Feedback,
     HelpRequest,
 )
-from members.models import Membership, Organisation
+from members.models import Membership, Organisation, User
 from notifications.services import notify
 
 Status = HelpRequest.Status
@@ -275,6 +277,9 @@ def _settle_engagements(request: HelpRequest, under_way_become: str) -> None:
     """A request that ends takes back what still waits for an answer; what was under way is
     completed (resolved) or withdrawn (closed)."""
     now = timezone.now()
+    experts = list(
+        request.engagements.filter(status__in=Engagement.LIVE).values_list("expert_id", flat=True)
+    )
     request.engagements.filter(status=Engagement.Status.PENDING).update(
         status=Engagement.Status.WITHDRAWN
     )
@@ -282,6 +287,7 @@ def _settle_engagements(request: HelpRequest, under_way_become: str) -> None:
     request.engagements.filter(status=Engagement.Status.ACCEPTED).update(
         status=under_way_become, completed_at=now if completed else None
     )
+    refresh_records(experts)
 
 
 def expire_requests(*, today: date | None = None) -> int:
@@ -385,6 +391,7 @@ def _start(request: HelpRequest, expert, origin: str, actor, message: str) -> En
         created_at=now,
         expires_at=now + Engagement.ANSWER_WITHIN,
     )
+    refresh_records([expert.pk])
     invited = origin == Engagement.Origin.INVITATION
     notify(
         recipients=[expert] if invited else selectors.owners_of(request),
@@ -409,6 +416,7 @@ def accept(*, engagement: Engagement, actor) -> Engagement:
         raise ValidationError(refusal, code="unavailable")
     engagement.status, engagement.answered_at = Engagement.Status.ACCEPTED, timezone.now()
     engagement.save(update_fields=["status", "answered_at"])
+    refresh_records([engagement.expert_id])
     request = _locked(engagement.request)
     if request.status == Status.OPEN:
         request.status = Status.IN_PROGRESS
@@ -429,6 +437,7 @@ def decline(*, engagement: Engagement, actor, reason: str = "") -> Engagement:
     engagement.status, engagement.answered_at = Engagement.Status.DECLINED, timezone.now()
     engagement.reason = _within(reason.strip(), 500)
     engagement.save(update_fields=["status", "answered_at", "reason"])
+    refresh_records([engagement.expert_id])
     _tell_the_starter(engagement, actor)
     return engagement
 
@@ -440,6 +449,7 @@ def withdraw_engagement(*, engagement: Engagement, actor) -> Engagement:
     _require_pending(engagement)
     engagement.status = Engagement.Status.WITHDRAWN
     engagement.save(update_fields=["status"])
+    refresh_records([engagement.expert_id])
     return engagement
 
 
@@ -451,6 +461,7 @@ def complete_engagement(*, engagement: Engagement, actor) -> Engagement:
         raise ValidationError(_("Only an engagement under way can be completed."), code="state")
     engagement.status, engagement.completed_at = Engagement.Status.COMPLETED, timezone.now()
     engagement.save(update_fields=["status", "completed_at"])
+    refresh_records([engagement.expert_id])
     return engagement
 
 
@@ -497,6 +508,7 @@ def expire_engagements(*, now=None) -> int:
                 continue
             engagement.status = Engagement.Status.EXPIRED
             engagement.save(update_fields=["status"])
+            refresh_records([engagement.expert_id])
             invited = engagement.origin == Engagement.Origin.INVITATION
             notify(
                 recipients=selectors.owners_of(engagement.request)
@@ -566,4 +578,46 @@ def give_feedback(*, engagement: Engagement, author, **fields) -> Feedback:
     feedback.outcome = _within(feedback.outcome.strip(), 2000)
     feedback.full_clean(exclude=["engagement", "author"])
     feedback.save()
+    refresh_records([engagement.expert_id])
     return feedback
+
+
+def refresh_records(expert_ids) -> None:
+    """Count again, from the engagements and the feedback, what the matching engine weighs of
+    these experts (``ExpertRecord``). The experts' rows are locked first, so that two changes
+    to one expert's engagements count one after the other."""
+    ids = sorted(set(expert_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        counts = {pk: ExpertRecord(expert_id=pk) for pk in ids}
+        for expert, status, number in (
+            Engagement.objects.filter(expert_id__in=ids)
+            .values_list("expert_id", "status")
+            .annotate(number=Count("pk"))
+            .order_by()
+        ):
+            field = RECORDED.get(status)
+            if field:
+                setattr(counts[expert], field, number)
+        for expert, total, number in (
+            Feedback.objects.filter(engagement__expert_id__in=ids, side=Feedback.Side.SME)
+            .values_list("engagement__expert_id")
+            .annotate(total=Sum("private_score"), number=Count("pk"))
+            .order_by()
+        ):
+            counts[expert].sme_score_total, counts[expert].sme_scores = total, number
+        ExpertRecord.objects.bulk_create(
+            counts.values(),
+            update_conflicts=True,
+            unique_fields=["expert"],
+            update_fields=["pending", "under_way", "completed", "sme_score_total", "sme_scores"],
+        )
+
+
+RECORDED = {
+    Engagement.Status.PENDING: "pending",
+    Engagement.Status.ACCEPTED: "under_way",
+    Engagement.Status.COMPLETED: "completed",
+}

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conversations.models import Conversation
 from matchmaking import matching, services
-from matchmaking.models import Engagement, HelpRequest
+from matchmaking.models import Engagement, ExpertRecord, Feedback, HelpRequest
 from members import services as member_services
 from notifications.models import Notification
 from tests.matchmaking.factories import expert, published, sector
@@ -189,3 +190,62 @@ def test_an_expert_who_helped_before_ranks_higher_and_it_is_said():
     [first, second] = matching.rank(automotive_request())
     assert (first.profile.user, second.profile.user) == (helper, newcomer)
     assert "helped 2 SMEs" in first.reasons
+
+
+def recount(member) -> dict:
+    """What an expert's record should say, counted from their engagements and feedback."""
+    engagements = Engagement.objects.filter(expert=member)
+    scores = Feedback.objects.filter(engagement__expert=member, side="sme")
+    return {
+        "pending": engagements.filter(status=Status.PENDING).count(),
+        "under_way": engagements.filter(status=Status.ACCEPTED).count(),
+        "completed": engagements.filter(status=Status.COMPLETED).count(),
+        "sme_score_total": sum(scores.values_list("private_score", flat=True)),
+        "sme_scores": scores.count(),
+    }
+
+
+def recorded(member) -> dict:
+    record = ExpertRecord.objects.filter(expert=member).values(*recount(member)).first()
+    return record or dict.fromkeys(recount(member), 0)
+
+
+def test_an_experts_record_follows_every_change_to_their_engagements():
+    wang = able("Wang Fang", max_open_engagements=10)
+    requests = [automotive_request() for _ in range(5)]
+    steps = [
+        lambda: services.invite_expert(request=requests[0], expert=wang, actor=requests[0].author),
+        lambda: services.offer_help(request=requests[1], expert=wang),
+        lambda: services.invite_expert(request=requests[2], expert=wang, actor=requests[2].author),
+        lambda: services.invite_expert(request=requests[3], expert=wang, actor=requests[3].author),
+        lambda: services.accept(engagement=requests[0].engagements.get(), actor=wang),
+        lambda: services.decline(
+            engagement=requests[1].engagements.get(), actor=requests[1].author
+        ),
+        lambda: services.withdraw_engagement(
+            engagement=requests[2].engagements.get(), actor=requests[2].author
+        ),
+        lambda: services.expire_engagements(now=timezone.now() + timedelta(days=4)),
+        lambda: services.complete_engagement(
+            engagement=requests[0].engagements.get(), actor=requests[0].author
+        ),
+        lambda: services.give_feedback(
+            engagement=requests[0].engagements.get(),
+            author=requests[0].author,
+            rating=5,
+            private_score=4,
+        ),
+        lambda: services.invite_expert(request=requests[4], expert=wang, actor=requests[4].author),
+        lambda: services.accept(engagement=requests[4].engagements.get(), actor=wang),
+        lambda: services.resolve_request(request=requests[4], actor=requests[4].author),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        assert recorded(wang) == recount(wang), number
+    assert recorded(wang) == {
+        "pending": 0,
+        "under_way": 0,
+        "completed": 2,
+        "sme_score_total": 4,
+        "sme_scores": 1,
+    }

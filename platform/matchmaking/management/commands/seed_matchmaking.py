@@ -22,6 +22,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from core.markdown import render_post
+from matchmaking import services
 from matchmaking.models import Engagement, Feedback, HelpRequest
 from members.management.commands.seed_scale import SCALE_DOMAIN
 from members.models import (
@@ -263,3 +264,4 @@ class Command(BaseCommand):
             for side in ("sme", "expert")
         ]
         Feedback.objects.bulk_create(feedback, batch_size=5_000)
+        services.refresh_records(engagement.expert_id for engagement in engagements)
