@@ -95,3 +95,14 @@ def test_a_member_without_an_sme_is_told_how_to_get_one_and_a_busy_expert_why(cl
     assert client.get("/requests/ask/nobody-at-all/").status_code == 404
     client.logout()
     assert client.get(f"/requests/ask/{profile.handle}/").status_code == 302
+
+
+def test_a_directory_result_of_an_available_expert_offers_to_ask_them(client):
+    profile = wang()
+    paused = expert("Taking a Break", paused=True, sectors=[sector("automotive")])
+    client.force_login(UserFactory())
+    page = client.get("/directory/", {"sector": "automotive"}).content.decode()
+    assert f'href="/requests/ask/{profile.handle}/"' in page
+    assert f'href="/requests/ask/{paused.handle}/"' not in page
+    client.logout()
+    assert "/requests/ask/" not in client.get("/directory/").content.decode()
