@@ -131,13 +131,29 @@ def act_on_request(request: HttpRequest, request_id: int, action: str) -> HttpRe
     help_request = access.access_request(request.user, request_id, for_write=True)
     service, done = ACTIONS[action]
     try:
-        service(request=help_request, actor=request.user)
+        changed = service(request=help_request, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(request, done)
+        _say_if_the_first_expert_was_not_invited(request, changed)
     return redirect(help_request)
+
+
+def _say_if_the_first_expert_was_not_invited(request: HttpRequest, help_request) -> None:
+    """A request started for an expert invites them once it takes experts; when they can no
+    longer be invited, the SME hears why (and finds others among the proposed experts)."""
+    expert = help_request.first_expert
+    if expert is None or not help_request.matchable:
+        return
+    if help_request.engagements.filter(expert=expert).exists():
+        return
+    reason = selectors.why_not_available(expert) or _("They cannot be invited to it.")
+    messages.warning(
+        request,
+        _("%(name)s was not invited: %(reason)s") % {"name": expert.display_name, "reason": reason},
+    )
 
 
 @login_required

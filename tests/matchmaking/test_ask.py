@@ -4,8 +4,10 @@ the SME's open requests, or with a new request that invites them once published.
 import pytest
 from django.utils import timezone
 
+from matchmaking import services
 from matchmaking.models import Engagement, HelpRequest
-from tests.matchmaking.factories import expert, published, sector, sme_member
+from members import services as member_services
+from tests.matchmaking.factories import expert, published, ready_fields, sector, sme_member
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,21 @@ def test_a_directory_result_of_an_available_expert_offers_to_ask_them(client):
     assert f'href="/requests/ask/{paused.handle}/"' not in page
     client.logout()
     assert "/requests/ask/" not in client.get("/directory/").content.decode()
+
+
+def test_the_sme_hears_when_the_expert_it_started_for_can_no_longer_be_invited(client):
+    profile = wang()
+    owner, sme = sme_member()
+    request = services.create_request(
+        author=owner,
+        organisation=sme,
+        first_expert=profile.user,
+        **ready_fields(sectors=[sector("automotive")]),
+    )
+    member_services.update_profile(profile=profile, paused=True)
+    client.force_login(owner)
+    response = client.post(f"/requests/{request.pk}/publish/", follow=True)
+    page = response.content.decode()
+    assert "Published." in page
+    assert "Wang Fang was not invited: This member is taking a break." in page
+    assert not Engagement.objects.exists()
