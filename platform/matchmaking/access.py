@@ -41,6 +41,19 @@ def may_read(viewer, request: HelpRequest) -> bool:
     return request.audience == HelpRequest.Audience.MEMBERS and not request.awaits_review
 
 
+def may_offer(viewer, request: HelpRequest) -> bool:
+    """A member outside the SME, not yet asked about it, offers help on a request that takes
+    experts and is meant for all members (the services check it again, with the expert's
+    availability)."""
+    return (
+        viewer.is_authenticated
+        and not request.sme_side
+        and not request.engaged
+        and request.matchable
+        and request.audience == HelpRequest.Audience.MEMBERS
+    )
+
+
 def may_review(viewer, request: HelpRequest) -> bool:
     return _is_staff(viewer) and request.awaits_review
 

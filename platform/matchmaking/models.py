@@ -193,6 +193,11 @@ class HelpRequest(models.Model):
         return reverse("matchmaking:request", args=[self.pk])
 
     @property
+    def has_ended(self) -> bool:
+        """Resolved or closed: it no longer changes."""
+        return self.status in (self.Status.RESOLVED, self.Status.CLOSED)
+
+    @property
     def is_live(self) -> bool:
         """Open or in progress: experts can be invited and offer help."""
         return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)

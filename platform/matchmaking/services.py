@@ -77,7 +77,7 @@ def update_request(*, request: HelpRequest, **changes) -> HelpRequest:
     """Changes to a draft, open or in-progress request; resolved and closed ones stay as they
     ended. A published request stays publishable: what it needs cannot be taken out."""
     request = _locked(request)
-    if request.status in (Status.RESOLVED, Status.CLOSED):
+    if request.has_ended:
         raise ValidationError(_("A resolved or closed request can no longer change."), code="ended")
     request = _write(request, changes)
     if request.status != Status.DRAFT:
@@ -263,7 +263,7 @@ def resolve_request(*, request: HelpRequest, actor) -> HelpRequest:
 
 
 def _close(request: HelpRequest, closure: str) -> HelpRequest:
-    if request.status in (Status.RESOLVED, Status.CLOSED):
+    if request.has_ended:
         raise ValidationError(_("This request has already ended."), code="ended")
     request.status, request.closure, request.closed_at = Status.CLOSED, closure, timezone.now()
     if request.published_at is None:

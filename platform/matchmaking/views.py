@@ -22,14 +22,19 @@ PAGE_SIZE = 20
 @login_required
 @require_safe
 def my_requests(request: HttpRequest) -> HttpResponse:
-    page = paginate(
-        selectors.requests_of_my_smes(request.user),
-        order=("-created_at", "-pk"),
+    page = _page(request, selectors.requests_of_my_smes(request.user), "-created_at")
+    context = {"page": page, "organisations": list(selectors.sme_organisations(request.user))}
+    return render(request, "matchmaking/my_requests.html", context)
+
+
+def _page(request: HttpRequest, rows, newest_first: str):
+    """A page of ``rows``, newest first, from the ``?cursor=`` of the page before."""
+    return paginate(
+        rows,
+        order=(newest_first, "-pk"),
         cursor=request.GET.get("cursor") or None,
         size=PAGE_SIZE,
     )
-    context = {"page": page, "organisations": list(selectors.sme_organisations(request.user))}
-    return render(request, "matchmaking/my_requests.html", context)
 
 
 @login_required
@@ -101,10 +106,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         ),
         "engagements": selectors.engagements_on(help_request) if sme_side else [],
         "feedback": selectors.public_feedback(help_request),
-        "may_offer": not sme_side
-        and not help_request.engaged
-        and help_request.matchable
-        and help_request.audience == HelpRequest.Audience.MEMBERS,
+        "may_offer": access.may_offer(request.user, help_request),
         "message_form": forms.MessageForm(),
     }
     return render(request, "matchmaking/request.html", context)
@@ -296,24 +298,14 @@ def act_on_engagement(request: HttpRequest, engagement_id: int, action: str) -> 
 @login_required
 @require_safe
 def my_engagements(request: HttpRequest) -> HttpResponse:
-    page = paginate(
-        selectors.engagements_of(request.user),
-        order=("-created_at", "-pk"),
-        cursor=request.GET.get("cursor") or None,
-        size=PAGE_SIZE,
-    )
+    page = _page(request, selectors.engagements_of(request.user), "-created_at")
     return render(request, "matchmaking/my_engagements.html", {"page": page})
 
 
 @login_required
 @require_safe
 def requests_for_you(request: HttpRequest) -> HttpResponse:
-    page = paginate(
-        selectors.requests_for(request.user),
-        order=("-published_at", "-pk"),
-        cursor=request.GET.get("cursor") or None,
-        size=PAGE_SIZE,
-    )
+    page = _page(request, selectors.requests_for(request.user), "-published_at")
     rows = zip(page.items, matching.why_for(request.user, page.items), strict=True)
     return render(request, "matchmaking/for_you.html", {"page": page, "rows": list(rows)})
 
