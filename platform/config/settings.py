@@ -336,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.tasks.expire_unanswered_engagements",
         "schedule": 15 * 60,
     },
+    "ask-follow-ups-on-completed-engagements": {  # 30 and 90 days after each
+        "task": "matchmaking.tasks.ask_follow_ups",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from core.prepared import Prepared, columns, instance
 from forums.models import Category, Post, Thread
-from members.models import Organisation, User
+from members.models import User
+from members.selectors import facilitating
 
-FACILITATOR_KINDS = (Organisation.Kind.PUBLIC_FACILITATOR, Organisation.Kind.PRIVATE_FACILITATOR)
 R = Category.Restriction
 
 
@@ -44,10 +44,7 @@ def _is_staff(viewer) -> bool:
 
 
 def _facilitators():
-    return User.objects.filter(
-        Q(profile__represents_facilitator=True)
-        | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
-    )
+    return User.objects.filter(facilitating())
 
 
 def is_facilitator(viewer) -> bool:
@@ -103,11 +100,7 @@ def readers(category: Category, members):
     if category.restriction == R.STAFF:
         return members.filter(is_staff=True)
     if category.restriction == R.FACILITATORS:
-        return members.filter(
-            Q(is_staff=True)
-            | Q(profile__represents_facilitator=True)
-            | Q(memberships__organisation__kind__in=FACILITATOR_KINDS)
-        ).distinct()
+        return members.filter(Q(is_staff=True) | facilitating()).distinct()
     return members
 
 

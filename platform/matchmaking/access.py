@@ -12,15 +12,20 @@ may read it but not change it. The rules:
   none.
 - An invitation, offer or engagement is read by its expert, the SME's members and staff; the
   side that was asked answers it, the side that asked may take it back until then, and the SME
-  marks it completed. Its conversation is the expert's and the SME members'.
+  marks it completed. Its conversation is the expert's and the SME members'; staff read it,
+  and that reading is audited.
+- Facilitators (members who represent one, or belong to a facilitator organisation) refer open
+  requests meant for all members to a member or an organisation.
+- An engagement's follow-ups are the SME's to answer; staff read them.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from matchmaking.models import Engagement, HelpRequest
+from matchmaking.models import Engagement, FollowUp, HelpRequest, Referral
 from members.models import Membership, Organisation
+from members.selectors import is_facilitator
 
 
 def _is_staff(viewer) -> bool:
@@ -54,6 +59,17 @@ def may_offer(viewer, request: HelpRequest) -> bool:
     )
 
 
+def may_refer(viewer, request: HelpRequest) -> bool:
+    """A facilitator outside the SME points a request that takes experts, meant for all members,
+    to someone who may help."""
+    return (
+        not request.sme_side
+        and request.matchable
+        and request.audience == HelpRequest.Audience.MEMBERS
+        and is_facilitator(viewer)
+    )
+
+
 def may_review(viewer, request: HelpRequest) -> bool:
     return _is_staff(viewer) and request.awaits_review
 
@@ -62,7 +78,7 @@ def access_request(
     viewer, request_id: int, *, for_write: bool = False, for_page: bool = False
 ) -> HelpRequest:
     """The request, with ``sme_side`` set for ``viewer``; ``for_page`` also reads what its page
-    lists (sectors, city-regions, languages)."""
+    lists (sectors, city-regions, languages) and whether facilitators referred it."""
     colleagues = Membership.objects.filter(
         user_id=viewer.pk, organisation_id=OuterRef("organisation_id")
     )
@@ -73,7 +89,9 @@ def access_request(
         engaged=Exists(Engagement.objects.filter(request=OuterRef("pk"), expert_id=viewer.pk)),
     )
     if for_page:
-        rows = rows.prefetch_related("sectors", "city_regions", "languages")
+        rows = rows.prefetch_related("sectors", "city_regions", "languages").annotate(
+            referred=Exists(Referral.objects.filter(request=OuterRef("pk")))
+        )
     request = rows.filter(pk=request_id).first() if viewer.is_authenticated else None
     if request is None or not may_read(viewer, request):
         raise Http404
@@ -153,3 +171,31 @@ def may_give_feedback(viewer, engagement: Engagement) -> bool:
 
 def sees_private_scores(viewer) -> bool:
     return _is_staff(viewer)
+
+
+def reads_conversation_as_staff(viewer, engagement: Engagement) -> bool:
+    """Staff who take no part in an engagement read its conversation through its page."""
+    return _is_staff(viewer) and not takes_part(viewer, engagement)
+
+
+def access_follow_up(viewer, follow_up_id: int) -> FollowUp:
+    """A follow-up once it has been asked: the SME's members answer it, staff read it; 404 for
+    everyone else, the expert included (it is the SME's own account)."""
+    if not viewer.is_authenticated:
+        raise Http404
+    colleagues = Membership.objects.filter(
+        user_id=viewer.pk, organisation_id=OuterRef("engagement__request__organisation_id")
+    )
+    follow_up = (
+        FollowUp.objects.select_related("engagement__request", "engagement__expert")
+        .annotate(sme_side=Exists(colleagues))
+        .filter(pk=follow_up_id, asked_at__isnull=False)
+        .first()
+    )
+    if follow_up is None or not (follow_up.sme_side or _is_staff(viewer)):
+        raise Http404
+    return follow_up
+
+
+def may_answer_follow_up(viewer, follow_up: FollowUp) -> bool:
+    return follow_up.sme_side and not follow_up.is_answered

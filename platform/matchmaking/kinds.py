@@ -67,3 +67,31 @@ UNANSWERED = register(
         sentence=_("No answer came about “%(subject)s”: see who else could help"),
     )
 )
+FOLLOW_UP = register(
+    Kind(
+        key="matchmaking.follow_up",
+        label=_("Follow-ups on completed engagements"),
+        sentence=_("What did your SME do with the help on “%(subject)s”? Tell us in a minute"),
+    )
+)
+REFERRED = register(
+    Kind(
+        key="matchmaking.referred",
+        label=_("Help requests facilitators refer to me"),
+        sentence=_("%(actor)s thinks you could help with “%(subject)s”"),
+    )
+)
+REFERRED_TO = register(
+    Kind(
+        key="matchmaking.referred_to_organisation",
+        label=_("Help requests facilitators refer to my organisation"),
+        sentence=_("%(actor)s referred “%(subject)s” to your organisation"),
+    )
+)
+REFERRAL_MADE = register(
+    Kind(
+        key="matchmaking.referral_made",
+        label=_("Referrals of my SME's requests"),
+        sentence=_("%(actor)s referred “%(subject)s” to someone who may help"),
+    )
+)

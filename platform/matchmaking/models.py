@@ -376,3 +376,111 @@ class ExpertRecord(models.Model):
 
     def __str__(self):
         return str(self.expert_id)
+
+
+class Referral(models.Model):
+    """A facilitator points a request to a member or to another organisation that may help, with
+    a note; the facilitator's ledger follows how it ended (``selectors.referral_ledger``)."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="referrals")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("member referred to"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("organisation referred to"),
+    )
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, organisation__isnull=True)
+                | Q(member__isnull=True, organisation__isnull=False),
+                name="referral_to_a_member_or_an_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "referred_by", "member"],
+                condition=Q(member__isnull=False),
+                name="referral_once_to_a_member",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "referred_by", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="referral_once_to_an_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["referred_by", "-created_at"], name="referral_by_member")]
+
+    def __str__(self):
+        return str(self.request)
+
+
+class FollowUp(models.Model):
+    """A check-in with the SME 30 and 90 days after an engagement was completed: what it did with
+    the help. The beat task asks once it is due (``asked_at``); the SME answers on its page."""
+
+    class Use(models.TextChoices):
+        APPLIED = "applied", _("We put it to use")
+        PARTLY = "partly", _("We used part of it")
+        NOT_YET = "not_yet", _("Not yet, we still plan to")
+        NOT_USED = "not_used", _("We did not use it")
+
+    AFTER_DAYS = (30, 90)
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="follow_ups")
+    after_days = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    asked_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    use = models.CharField(
+        _("what the SME did with the help"), max_length=8, choices=Use, blank=True
+    )
+    story = models.TextField(
+        _("what changed"),
+        max_length=2000,
+        blank=True,
+        help_text=_("A sale, a partner found, a rule understood, a plan changed…"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "after_days"], name="follow_up_once_per_delay"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="follow_up_to_ask", condition=Q(asked_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement} · {self.after_days}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matchmaking:follow_up", args=[self.pk])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

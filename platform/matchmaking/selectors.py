@@ -5,15 +5,25 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conversations.models import Conversation
 from core import search
 from matchmaking import matching
-from matchmaking.models import Engagement, Feedback, HelpRequest, SensitiveTerm
+from matchmaking.models import (
+    Engagement,
+    Feedback,
+    FollowUp,
+    HelpRequest,
+    Referral,
+    SensitiveTerm,
+)
 from members.access import SignedInMember, findable_listings
 from members.models import Membership, Organisation, Profile
+from members.selectors import facilitator_organisations
 
 User = get_user_model()
 
@@ -190,3 +200,102 @@ def public_feedback(request: HelpRequest) -> list[Feedback]:
         .select_related("engagement__expert")
         .order_by("created_at", "pk")
     )
+
+
+def organisation_owners(organisation: Organisation) -> QuerySet:
+    return User.objects.filter(
+        memberships__organisation=organisation, memberships__role=Membership.Role.OWNER
+    )
+
+
+def follow_ups_due(now) -> list[int]:
+    return list(
+        FollowUp.objects.filter(asked_at__isnull=True, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def follow_ups_of(engagement: Engagement) -> list[FollowUp]:
+    """The check-ins already asked, for the engagement's page."""
+    return list(engagement.follow_ups.filter(asked_at__isnull=False).order_by("after_days"))
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+def referrals_on(request: HelpRequest) -> list[Referral]:
+    """Who facilitators pointed the request to, for the SME on its page."""
+    return list(
+        request.referrals.select_related("referred_by", "member__profile", "organisation").order_by(
+            "-created_at", "-pk"
+        )
+    )
+
+
+class Outcome:
+    """How a referral ended, as the ledger tells it: from the engagement the member (or a member
+    of the organisation) referred to took on the request, else from the request itself."""
+
+    HELPED = "helped"
+    UNDER_WAY = "under_way"
+    ASKED = "asked"
+    NOT_TAKEN = "not_taken"
+    RESOLVED_OTHERWISE = "resolved_otherwise"
+    CLOSED = "closed"
+    WAITING = "waiting"
+
+    LABELS = {
+        HELPED: gettext_lazy("Helped: the engagement was completed"),
+        UNDER_WAY: gettext_lazy("Engagement under way"),
+        ASKED: gettext_lazy("Invitation or offer waiting for an answer"),
+        NOT_TAKEN: gettext_lazy("Asked, but it did not go ahead"),
+        RESOLVED_OTHERWISE: gettext_lazy("Resolved with someone else's help"),
+        CLOSED: gettext_lazy("Request closed without an engagement"),
+        WAITING: gettext_lazy("No engagement yet"),
+    }
+
+
+def referral_ledger(member) -> QuerySet:
+    """The referrals ``member`` made, and those of their colleagues in facilitator
+    organisations, each with its ``outcome`` (an ``Outcome``), newest first."""
+    colleagues = Membership.objects.filter(
+        organisation__in=facilitator_organisations(member)
+    ).values("user_id")
+    return (
+        _with_outcome(
+            Referral.objects.filter(Q(referred_by_id=member.pk) | Q(referred_by_id__in=colleagues))
+        )
+        .select_related("request", "referred_by", "member", "organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ledger_summary(ledger: QuerySet) -> list[tuple[str, str, int]]:
+    """How many referrals of the ledger ended each way: (outcome, label, count), in the
+    ``Outcome.LABELS`` order, for the ledger's chart."""
+    counts = dict(ledger.order_by().values_list("outcome").annotate(number=Count("pk")))
+    return [(key, label, counts.get(key, 0)) for key, label in Outcome.LABELS.items()]
+
+
+def _with_outcome(referrals: QuerySet) -> QuerySet:
+    latest = Engagement.objects.filter(request_id=OuterRef("request_id")).order_by(
+        "-created_at", "-pk"
+    )
+    members_of = Membership.objects.filter(organisation_id=OuterRef(OuterRef("organisation_id")))
+    engaged = Coalesce(
+        Subquery(latest.filter(expert_id=OuterRef("member_id")).values("status")[:1]),
+        Subquery(latest.filter(expert_id__in=members_of.values("user_id")).values("status")[:1]),
+    )
+    engagement, request = Engagement.Status, HelpRequest.Status
+    outcome = Case(
+        When(engaged=engagement.COMPLETED, then=Value(Outcome.HELPED)),
+        When(engaged=engagement.ACCEPTED, then=Value(Outcome.UNDER_WAY)),
+        When(engaged=engagement.PENDING, then=Value(Outcome.ASKED)),
+        When(engaged__isnull=False, then=Value(Outcome.NOT_TAKEN)),
+        When(request__status=request.RESOLVED, then=Value(Outcome.RESOLVED_OTHERWISE)),
+        When(request__status=request.CLOSED, then=Value(Outcome.CLOSED)),
+        default=Value(Outcome.WAITING),
+        output_field=CharField(),
+    )
+    return referrals.annotate(engaged=engaged).annotate(outcome=outcome)

@@ -28,9 +28,12 @@ from matchmaking.models import (
     Engagement,
     ExpertRecord,
     Feedback,
+    FollowUp,
     HelpRequest,
+    Referral,
 )
 from members.models import Membership, Organisation, User
+from members.selectors import is_facilitator
 from notifications.services import notify
 
 Status = HelpRequest.Status
@@ -284,9 +287,11 @@ def _settle_engagements(request: HelpRequest, under_way_become: str) -> None:
         status=Engagement.Status.WITHDRAWN
     )
     completed = under_way_become == Engagement.Status.COMPLETED
-    request.engagements.filter(status=Engagement.Status.ACCEPTED).update(
-        status=under_way_become, completed_at=now if completed else None
-    )
+    under_way = request.engagements.filter(status=Engagement.Status.ACCEPTED)
+    under_way_ids = list(under_way.values_list("pk", flat=True))
+    under_way.update(status=under_way_become, completed_at=now if completed else None)
+    if completed:
+        _plan_follow_ups(under_way_ids, now)
     refresh_records(experts)
 
 
@@ -461,6 +466,7 @@ def complete_engagement(*, engagement: Engagement, actor) -> Engagement:
         raise ValidationError(_("Only an engagement under way can be completed."), code="state")
     engagement.status, engagement.completed_at = Engagement.Status.COMPLETED, timezone.now()
     engagement.save(update_fields=["status", "completed_at"])
+    _plan_follow_ups([engagement.pk], engagement.completed_at)
     refresh_records([engagement.expert_id])
     return engagement
 
@@ -621,3 +627,126 @@ RECORDED = {
     Engagement.Status.ACCEPTED: "under_way",
     Engagement.Status.COMPLETED: "completed",
 }
+
+
+# --- Follow-ups -----------------------------------------------------------------------------------
+
+
+def _plan_follow_ups(engagement_ids: list[int], completed_at) -> None:
+    """Check in with the SME ``FollowUp.AFTER_DAYS`` after each engagement was completed."""
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                engagement_id=pk,
+                after_days=days,
+                due_at=completed_at + timedelta(days=days),
+            )
+            for pk in engagement_ids
+            for days in FollowUp.AFTER_DAYS
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def ask_follow_ups(*, now=None) -> int:
+    """The SME's side hears, once, that a follow-up is due: what did it do with the help (beat,
+    daily; the notification is mailed). Returns how many were asked."""
+    now = now or timezone.now()
+    asked = 0
+    for pk in selectors.follow_ups_due(now):
+        with transaction.atomic():
+            if not FollowUp.objects.filter(pk=pk, asked_at__isnull=True).update(asked_at=now):
+                continue  # asked meanwhile by another run
+            follow_up = FollowUp.objects.select_related("engagement__request").get(pk=pk)
+            request = follow_up.engagement.request
+            notify(
+                recipients=selectors.owners_of(request),
+                kind=kinds.FOLLOW_UP,
+                subject=request.title,
+                url=follow_up.get_absolute_url(),
+                target=follow_up,
+            )
+            asked += 1
+    return asked
+
+
+@transaction.atomic
+def answer_follow_up(*, follow_up: FollowUp, author, use: str, story: str = "") -> FollowUp:
+    """One of the SME's members says what it did with the help, once per follow-up."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.is_answered:
+        raise ValidationError(_("This follow-up has already been answered."), code="answered")
+    if follow_up.due_at > timezone.now():
+        raise ValidationError(_("This follow-up is not due yet."), code="not_due")
+    follow_up.use, follow_up.story = use, _within(story.strip(), 2000)
+    follow_up.answered_at, follow_up.answered_by = timezone.now(), author
+    follow_up.full_clean(exclude=["engagement", "answered_by"])
+    follow_up.save()
+    return follow_up
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refer(*, request: HelpRequest, referred_by, member=None, organisation=None, note=""):
+    """A facilitator points a live request to a member or to an organisation (one of them) who
+    may help, with a note. The member, or the organisation's owners, and the SME hear of it."""
+    if (member is None) == (organisation is None):
+        raise ValueError("A referral goes to a member or to an organisation.")
+    if not is_facilitator(referred_by):
+        raise ValidationError(_("Only facilitators refer requests."), code="not_a_facilitator")
+    request = _locked(request)
+    if not request.matchable or request.audience != HelpRequest.Audience.MEMBERS:
+        raise ValidationError(
+            _("Only an open request meant for all members can be referred."), code="not_open"
+        )
+    if member is not None:
+        _check_member_referral(request, referred_by, member)
+    elif organisation.pk == request.organisation_id:
+        raise ValidationError(_("This is the request's own SME."), code="own_sme")
+    if Referral.objects.filter(
+        request=request, referred_by=referred_by, member=member, organisation=organisation
+    ).exists():
+        raise ValidationError(_("You have already referred this request there."), code="already")
+    referral = Referral.objects.create(
+        request=request,
+        referred_by=referred_by,
+        member=member,
+        organisation=organisation,
+        note=_within(note.strip(), 1000),
+    )
+    _tell_of_referral(referral)
+    return referral
+
+
+def _check_member_referral(request: HelpRequest, referred_by, member) -> None:
+    if member.pk == referred_by.pk:
+        raise ValidationError(_("Refer the request to someone else."), code="self")
+    if _belongs(member.pk, request.organisation_id):
+        raise ValidationError(_("This member belongs to the request's SME."), code="own_sme")
+    refusal = selectors.why_not_available(member)
+    if refusal:
+        raise ValidationError(refusal, code="unavailable")
+
+
+def _tell_of_referral(referral: Referral) -> None:
+    request = referral.request
+    if referral.member is not None:
+        recipients, kind = [referral.member], kinds.REFERRED
+    else:
+        recipients, kind = selectors.organisation_owners(referral.organisation), kinds.REFERRED_TO
+    for who, what in ((recipients, kind), (selectors.owners_of(request), kinds.REFERRAL_MADE)):
+        notify(
+            recipients=who,
+            kind=what,
+            actor=referral.referred_by,
+            subject=request.title,
+            url=request.get_absolute_url(),
+            target=referral,
+        )
+
+
+def record_staff_reading(*, engagement: Engagement, reader) -> None:
+    """Staff read an engagement's conversation: the audit log keeps who and when."""
+    audit.record(actor=reader, action="matchmaking.read_engagement_conversation", target=engagement)

@@ -22,3 +22,10 @@ def expire_unanswered_engagements() -> dict[str, int]:
         "expired": services.expire_engagements(),
         "reminded": services.remind_answerers(),
     }
+
+
+@shared_task
+def ask_follow_ups() -> int:
+    """Beat, hourly: SMEs are asked, once each, what they did with the help 30 and 90 days after
+    an engagement was completed (the notification is mailed). Safe to run twice."""
+    return services.ask_follow_ups()

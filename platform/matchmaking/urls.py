@@ -11,10 +11,18 @@ urlpatterns = [
     path("<int:request_id>/approve/", views.approve, name="approve"),
     path("<int:request_id>/invite/<str:handle>/", views.invite, name="invite"),
     path("<int:request_id>/offer/", views.offer, name="offer"),
+    path("<int:request_id>/refer/", views.refer, name="refer"),
+    path("referrals/", views.referrals, name="referrals"),
+    path("follow-ups/<int:follow_up_id>/", views.follow_up, name="follow_up"),
     path("for-you/", views.requests_for_you, name="for_you"),
     path("ask/<str:handle>/", views.ask, name="ask"),
     path("engagements/", views.my_engagements, name="my_engagements"),
     path("engagements/<int:engagement_id>/", views.engagement_page, name="engagement"),
+    path(
+        "engagements/<int:engagement_id>/conversation/",
+        views.engagement_conversation,
+        name="engagement_conversation",
+    ),
     path(
         "engagements/<int:engagement_id>/feedback/",
         views.feedback,

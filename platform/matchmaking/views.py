@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from conversations import selectors as conversation_selectors
 from core.forms import show_service_error
 from core.pagination import paginate
 from matchmaking import access, forms, matching, selectors, services
 from matchmaking.models import HelpRequest
 from members import access as member_access
+from members import selectors as member_selectors
 
 PAGE_SIZE = 20
 
@@ -93,7 +95,12 @@ def edit_request(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_safe
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     help_request = access.access_request(request.user, request_id, for_page=True)
+    return _request_page(request, help_request, forms.ReferralForm(viewer=request.user))
+
+
+def _request_page(request, help_request, referral_form, status: int = 200) -> HttpResponse:
     sme_side = help_request.sme_side
+    may_refer = access.may_refer(request.user, help_request)
     context = {
         "help_request": help_request,
         "sme_side": sme_side,
@@ -108,8 +115,12 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "feedback": selectors.public_feedback(help_request),
         "may_offer": access.may_offer(request.user, help_request),
         "message_form": forms.MessageForm(),
+        "referral_form": referral_form if may_refer else None,
+        "referrals": selectors.referrals_on(help_request)
+        if help_request.referred and (sme_side or request.user.is_staff)
+        else [],
     }
-    return render(request, "matchmaking/request.html", context)
+    return render(request, "matchmaking/request.html", context, status=status)
 
 
 def _with_invitation_forms(matches: list) -> list:
@@ -210,6 +221,45 @@ def offer(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect(engagement)
 
 
+@login_required
+@require_POST
+def refer(request: HttpRequest, request_id: int) -> HttpResponse:
+    help_request = access.access_request(request.user, request_id, for_page=True)
+    if not access.may_refer(request.user, help_request):
+        raise PermissionDenied
+    form = forms.ReferralForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        try:
+            services.refer(
+                request=help_request,
+                referred_by=request.user,
+                note=form.cleaned_data["note"],
+                **form.cleaned_data["to"],
+            )
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Referred: they and the SME have been told."))
+            return redirect(help_request)
+    return _request_page(request, help_request, form, status=400)
+
+
+@login_required
+@require_safe
+def referrals(request: HttpRequest) -> HttpResponse:
+    """The facilitator's ledger: whom they referred requests to, and how each ended."""
+    ledger = selectors.referral_ledger(request.user)
+    summary = selectors.ledger_summary(ledger)
+    context = {
+        "page": _page(request, ledger, "-created_at"),
+        "summary": summary,
+        "summary_total": sum(count for _key, _label, count in summary),
+        "labels": selectors.Outcome.LABELS,
+        "is_facilitator": member_selectors.is_facilitator(request.user),
+    }
+    return render(request, "matchmaking/referrals.html", context)
+
+
 def _refused(request: HttpRequest, reasons, back_to) -> HttpResponse:
     for reason in reasons:
         messages.error(request, reason)
@@ -251,6 +301,10 @@ def _engagement_page(request, engagement, feedback_form, status: int = 200) -> H
         "may_withdraw": access.may_withdraw(viewer, engagement),
         "may_complete": access.may_complete(viewer, engagement),
         "conversation": selectors.conversation_of(engagement) if takes_part else None,
+        "staff_reads": access.reads_conversation_as_staff(viewer, engagement),
+        "follow_ups": selectors.follow_ups_of(engagement)
+        if engagement.sme_side or viewer.is_staff
+        else [],
         "feedback": list(engagement.feedback.select_related("knowledge_stage")),
         "feedback_form": feedback_form if access.may_give_feedback(viewer, engagement) else None,
     }
@@ -343,3 +397,51 @@ def ask(request: HttpRequest, handle: str) -> HttpResponse:
         "refusal": selectors.why_not_available(expert.user),
     }
     return render(request, "matchmaking/ask.html", context)
+
+
+@login_required
+@require_safe
+def engagement_conversation(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """Staff read an engagement's conversation, without taking part in it; each reading is
+    audited, as staff reading members' private words must be."""
+    engagement = access.access_engagement(request.user, engagement_id)
+    if not access.reads_conversation_as_staff(request.user, engagement):
+        raise PermissionDenied
+    conversation = selectors.conversation_of(engagement)
+    page = None
+    if conversation is not None:
+        page = conversation_selectors.messages(
+            conversation=conversation, cursor=request.GET.get("cursor") or None
+        )
+        services.record_staff_reading(engagement=engagement, reader=request.user)
+    context = {"engagement": engagement, "help_request": engagement.request, "page": page}
+    return render(request, "matchmaking/engagement_conversation.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    follow_up = access.access_follow_up(request.user, follow_up_id)
+    may_answer = access.may_answer_follow_up(request.user, follow_up)
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        if not may_answer:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.answer_follow_up(
+                    follow_up=follow_up, author=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                show_service_error(form, error)
+            else:
+                messages.success(request, _("Thank you: it helps us help the next SME."))
+                return redirect(follow_up.engagement)
+    context = {
+        "follow_up": follow_up,
+        "engagement": follow_up.engagement,
+        "help_request": follow_up.engagement.request,
+        "form": form if may_answer else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "matchmaking/follow_up.html", context, status=status)

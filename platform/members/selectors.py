@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +142,26 @@ class Step:
 class Completeness:
     percent: int
     next_step: Step | None
+
+
+FACILITATOR_KINDS = (Organisation.Kind.PUBLIC_FACILITATOR, Organisation.Kind.PRIVATE_FACILITATOR)
+
+
+def facilitating() -> Q:
+    """Members (users) who represent a facilitator on their profile or belong to a facilitator
+    organisation: who reads facilitators' forums and refers help requests."""
+    return Q(profile__represents_facilitator=True) | Q(
+        memberships__organisation__kind__in=FACILITATOR_KINDS
+    )
+
+
+def is_facilitator(member) -> bool:
+    return member.is_authenticated and User.objects.filter(facilitating(), pk=member.pk).exists()
+
+
+def facilitator_organisations(member) -> QuerySet:
+    """The facilitator organisations ``member`` belongs to."""
+    return Organisation.objects.filter(kind__in=FACILITATOR_KINDS, memberships__user_id=member.pk)
 
 
 def _everyone(profile):

@@ -1,6 +1,7 @@
-"""The deadline task through the real worker on Redis: an open request past its deadline closes as
-expired, one close to it is announced once, and the SME's owner reads it in their mailbox (the
-real SMTP listener), in their language."""
+"""The beat tasks through the real worker on Redis: an open request past its deadline closes as
+expired, one close to it is announced once, an unanswered invitation expires, a follow-up is asked
+once it is due; the SME's owner reads each in their mailbox (the real SMTP listener), in their
+language."""
 
 from datetime import timedelta
 
@@ -8,8 +9,12 @@ import pytest
 from django.utils import timezone
 
 from matchmaking import services
-from matchmaking.models import Engagement, HelpRequest
-from matchmaking.tasks import close_requests_past_their_deadline, expire_unanswered_engagements
+from matchmaking.models import Engagement, FollowUp, HelpRequest
+from matchmaking.tasks import (
+    ask_follow_ups,
+    close_requests_past_their_deadline,
+    expire_unanswered_engagements,
+)
 from notifications.models import Notification
 from notifications.tasks import send_notification_emails
 from tests.matchmaking.factories import expert, published, sector, sme_member
@@ -66,3 +71,29 @@ def test_an_unanswered_invitation_expires_through_the_worker_and_the_sme_is_told
     text = mail.get_body(("plain",)).get_content()
     assert "没有收到答复" in text
     assert request.get_absolute_url() in text
+
+
+def test_follow_ups_are_asked_30_and_90_days_after_through_the_worker_by_mail(
+    email_through_the_worker,
+):
+    inbox = email_through_the_worker
+    owner, sme = sme_member(language="en")
+    request = published(owner, sme, title="Selling brake parts to an Ontario assembler")
+    wang = expert("Wang Fang", advice_topics=["supplier audits"], sectors=[sector("automotive")])
+    invitation = services.invite_expert(request=request, expert=wang.user, actor=owner)
+    services.accept(engagement=invitation, actor=wang.user)
+    services.complete_engagement(engagement=invitation, actor=owner)
+    thirty, ninety = FollowUp.objects.order_by("after_days")
+    FollowUp.objects.filter(pk=thirty.pk).update(due_at=timezone.now())
+
+    ask_follow_ups.delay()
+    ask_follow_ups.delay()  # beat may run it twice: the SME is asked once
+    send_notification_emails.delay()
+    [mail] = inbox.wait_for(1)
+    assert mail["To"] == owner.email
+    text = mail.get_body(("plain",)).get_content()
+    assert "What did your SME do with the help on “Selling brake parts" in text
+    assert thirty.get_absolute_url() in text
+    assert Notification.objects.filter(kind="matchmaking.follow_up").count() == 1
+    ninety.refresh_from_db()
+    assert ninety.asked_at is None
