@@ -416,6 +416,7 @@ def accept(*, engagement: Engagement, actor) -> Engagement:
     and the SME's members and the expert get a private conversation."""
     engagement = _locked_engagement(engagement)
     _require_pending(engagement)
+    _lock_experts([engagement.expert_id])  # two acceptances at once count one after the other
     refusal = selectors.why_not_available(engagement.expert)
     if refusal:
         raise ValidationError(refusal, code="unavailable")
@@ -596,7 +597,7 @@ def refresh_records(expert_ids) -> None:
     if not ids:
         return
     with transaction.atomic():
-        list(User.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        _lock_experts(ids)
         counts = {pk: ExpertRecord(expert_id=pk) for pk in ids}
         for expert, status, number in (
             Engagement.objects.filter(expert_id__in=ids)
@@ -620,6 +621,10 @@ def refresh_records(expert_ids) -> None:
             unique_fields=["expert"],
             update_fields=["pending", "under_way", "completed", "sme_score_total", "sme_scores"],
         )
+
+
+def _lock_experts(ids) -> None:
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 RECORDED = {
