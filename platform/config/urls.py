@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("notifications.api_urls")),
     path("", include("conversations.api_urls")),
     path("", include("forums.api_urls")),
+    path("", include("matchmaking.api_urls")),
 ]
 
 urlpatterns = [
