@@ -8,3 +8,9 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self):
         from matchmaking import kinds  # noqa: F401 - notification kinds
+
+    def load_demo(self, command):
+        from matchmaking.demo import load_demo_requests
+
+        created = load_demo_requests()
+        command.stdout.write(f"Demo help requests: {'created' if created else 'already there'}.")
