@@ -6,18 +6,21 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from forums.models import ReadPosition
 from matchmaking import services as matchmaking_services
+from matchmaking.models import FollowUp
 from members import services
 from members.models import Organisation, Sector
 from notifications.services import notify
 from tests.conversations.factories import add_message, conversation
 from tests.e2e.locators import field
 from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
+from tests.matchmaking import factories as matchmaking_factories
 from tests.matchmaking.factories import ready_fields
-from tests.members.factories import PASSWORD, UserFactory, listed_member
+from tests.members.factories import PASSWORD, MembershipFactory, UserFactory, listed_member
 
 WIDTH, HEIGHT = 390, 844
 pytestmark = pytest.mark.browser_context_args(viewport={"width": WIDTH, "height": HEIGHT})
@@ -146,6 +149,38 @@ def request_with_long_words(profile, organisation):
     )
 
 
+def referral_and_follow_up(profile, organisation):
+    """The member refers another SME's request for a facilitator organisation, with a note in
+    long words; their own SME's other request was completed with an expert and its 30-day
+    follow-up is due. Returns the follow-up."""
+    MembershipFactory(
+        user=profile.user,
+        organisation__name=f"{LONG_WORD[:60]} {CHINESE[:10]}",
+        organisation__kind=Organisation.Kind.PUBLIC_FACILITATOR,
+    )
+    helper = matchmaking_factories.expert(
+        f"{LONG_WORD[:40]}", advice_topics=["supplier audits"], sectors=[automotive()]
+    ).user
+    other = matchmaking_factories.published(title=f"{LONG_WORD[:80]} {CHINESE[:30]}")
+    matchmaking_services.refer(
+        request=other,
+        referred_by=profile.user,
+        member=helper,
+        note=f"{LONG_WORD} {LONG_URL} {CHINESE}",
+    )
+    own = matchmaking_factories.published(profile.user, organisation, title=LONG_WORD[:80])
+    invitation = matchmaking_services.invite_expert(request=own, expert=helper, actor=profile.user)
+    matchmaking_services.accept(engagement=invitation, actor=helper)
+    matchmaking_services.complete_engagement(engagement=invitation, actor=profile.user)
+    FollowUp.objects.filter(after_days=30).update(due_at=timezone.now())
+    matchmaking_services.ask_follow_ups()
+    return FollowUp.objects.get(after_days=30)
+
+
+def automotive():
+    return Sector.objects.get(slug="automotive")
+
+
 def log_in(journey, user) -> Page:
     page = journey.goto(reverse("account_login"))
     field(page, "Email").fill(user.email)
@@ -170,6 +205,7 @@ def test_every_page_fits_a_phone(journey):
     profile, organisation = people_with_long_words()
     category, thread, chat = talk_with_long_words(profile)
     help_request = request_with_long_words(profile, organisation)
+    follow_up = referral_and_follow_up(profile, organisation)
 
     page = journey.goto("/")
     check(journey, "home")
@@ -245,6 +281,9 @@ def test_every_page_fits_a_phone(journey):
         ("requests-for-you", reverse("matchmaking:for_you")),
         ("my-engagements", reverse("matchmaking:my_engagements")),
         ("ask-for-help", reverse("matchmaking:ask", args=[profile.handle])),
+        ("my-referrals", reverse("matchmaking:referrals")),
+        ("engagement", follow_up.engagement.get_absolute_url()),
+        ("follow-up", follow_up.get_absolute_url()),
         ("messages", reverse("conversations:inbox")),
         ("conversation", reverse("conversations:detail", args=[chat.pk])),
         ("new-message", reverse("conversations:new")),
