@@ -320,24 +320,32 @@ def warn_before_expiry(*, today: date | None = None) -> int:
     """The SME hears, once, that an open request expires within ``EXPIRY_WARNING`` (beat,
     daily). Returns how many were warned."""
     today = today or timezone.localdate()
-    warned = 0
-    for pk in selectors.expiring(today, today + EXPIRY_WARNING):
+    return _tell_once_each(
+        HelpRequest.objects.filter(status=Status.OPEN, expiry_warned_at__isnull=True),
+        selectors.expiring(today, today + EXPIRY_WARNING),
+        {"expiry_warned_at": timezone.now()},
+        lambda request: notify(
+            recipients=selectors.owners_of(request),
+            kind=kinds.REQUEST_EXPIRING,
+            subject=request.title,
+            url=request.get_absolute_url(),
+            target=request,
+        ),
+    )
+
+
+def _tell_once_each(unmarked, ids, mark: dict, tell) -> int:
+    """For each of ``ids``, in a transaction of its own: set ``mark`` on the row if it is still
+    among ``unmarked`` (another run of the task may have marked it meanwhile), then ``tell`` of
+    it. Returns how many were told."""
+    told = 0
+    for pk in ids:
         with transaction.atomic():
-            updated = HelpRequest.objects.filter(
-                pk=pk, status=Status.OPEN, expiry_warned_at__isnull=True
-            ).update(expiry_warned_at=timezone.now())
-            if not updated:  # warned meanwhile by another run
+            if not unmarked.filter(pk=pk).update(**mark):
                 continue
-            request = HelpRequest.objects.get(pk=pk)
-            notify(
-                recipients=selectors.owners_of(request),
-                kind=kinds.REQUEST_EXPIRING,
-                subject=request.title,
-                url=request.get_absolute_url(),
-                target=request,
-            )
-            warned += 1
-    return warned
+            tell(unmarked.model.objects.get(pk=pk))
+            told += 1
+    return told
 
 
 def _locked(request: HelpRequest) -> HelpRequest:
@@ -536,24 +544,18 @@ def remind_answerers(*, now=None) -> int:
     """Whoever has an invitation or offer to answer hears of it once, ``REMIND_BEFORE`` its
     expiry (beat)."""
     now = now or timezone.now()
-    reminded = 0
-    for pk in selectors.answers_due(now, now + Engagement.REMIND_BEFORE):
-        with transaction.atomic():
-            updated = Engagement.objects.filter(
-                pk=pk, status=Engagement.Status.PENDING, reminded_at__isnull=True
-            ).update(reminded_at=now)
-            if not updated:
-                continue
-            engagement = Engagement.objects.select_related("request").get(pk=pk)
-            notify(
-                recipients=_answerers(engagement),
-                kind=kinds.ANSWER_DUE,
-                subject=engagement.request.title,
-                url=engagement.get_absolute_url(),
-                target=engagement,
-            )
-            reminded += 1
-    return reminded
+    return _tell_once_each(
+        Engagement.objects.filter(status=Engagement.Status.PENDING, reminded_at__isnull=True),
+        selectors.answers_due(now, now + Engagement.REMIND_BEFORE),
+        {"reminded_at": now},
+        lambda engagement: notify(
+            recipients=_answerers(engagement),
+            kind=kinds.ANSWER_DUE,
+            subject=engagement.request.title,
+            url=engagement.get_absolute_url(),
+            target=engagement,
+        ),
+    )
 
 
 def _locked_engagement(engagement: Engagement) -> Engagement:
@@ -657,22 +659,18 @@ def ask_follow_ups(*, now=None) -> int:
     """The SME's side hears, once, that a follow-up is due: what did it do with the help (beat,
     daily; the notification is mailed). Returns how many were asked."""
     now = now or timezone.now()
-    asked = 0
-    for pk in selectors.follow_ups_due(now):
-        with transaction.atomic():
-            if not FollowUp.objects.filter(pk=pk, asked_at__isnull=True).update(asked_at=now):
-                continue  # asked meanwhile by another run
-            follow_up = FollowUp.objects.select_related("engagement__request").get(pk=pk)
-            request = follow_up.engagement.request
-            notify(
-                recipients=selectors.owners_of(request),
-                kind=kinds.FOLLOW_UP,
-                subject=request.title,
-                url=follow_up.get_absolute_url(),
-                target=follow_up,
-            )
-            asked += 1
-    return asked
+    return _tell_once_each(
+        FollowUp.objects.filter(asked_at__isnull=True),
+        selectors.follow_ups_due(now),
+        {"asked_at": now},
+        lambda follow_up: notify(
+            recipients=selectors.owners_of(follow_up.engagement.request),
+            kind=kinds.FOLLOW_UP,
+            subject=follow_up.engagement.request.title,
+            url=follow_up.get_absolute_url(),
+            target=follow_up,
+        ),
+    )
 
 
 @transaction.atomic
