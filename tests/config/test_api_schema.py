@@ -11,9 +11,11 @@ from rest_framework.authtoken.models import Token
 from schemathesis.core.parameters import ParameterLocation
 
 from config.wsgi import application
+from matchmaking import services as matchmaking_services
 from members import services
-from members.models import Country, Profile
+from members.models import Country, Membership, Profile
 from tests.forums.factories import PostFactory, ThreadFactory
+from tests.matchmaking.factories import draft, expert, published, sector
 from tests.members.factories import MembershipFactory, UserFactory
 
 
@@ -43,8 +45,12 @@ def test_interactive_docs_are_served_from_local_static_files(client):
 # no member or a member who does not accept messages from the caller; in the forums, a title or
 # text too short once its Chinese characters are weighed, a reply or answer naming a post of
 # another thread, a deleted post; and a member's trust level (how many posts or messages a day, the
-# pause between two, links and mentions per post). Every other check, and every other operation,
-# keeps the defaults.
+# pause between two, links and mentions per post); in matchmaking, an SME that is not the caller's,
+# a handle naming no member the caller may see or no member of the SME, a title too short once
+# weighed, a request not ready to publish or in a state that refuses the change (published,
+# ended, not live, waiting for review), an expert who cannot be asked now, an invitation already
+# answered or expired, feedback given twice. Every other check, and every other operation, keeps
+# the defaults.
 RULES_BEYOND_THE_SCHEMA = """
 [[operations]]
 include-operation-id = [
@@ -63,6 +69,19 @@ include-operation-id = [
     "v1_forum_threads_accepted_answer_update",
     "v1_forum_posts_partial_update",
     "v1_forum_posts_helpful_update",
+    "v1_help_requests_create",
+    "v1_help_requests_partial_update",
+    "v1_help_requests_publish_create",
+    "v1_help_requests_withdraw_create",
+    "v1_help_requests_resolve_create",
+    "v1_help_requests_approve_create",
+    "v1_help_requests_invitations_create",
+    "v1_help_requests_offers_create",
+    "v1_engagements_accept_create",
+    "v1_engagements_decline_create",
+    "v1_engagements_withdraw_create",
+    "v1_engagements_complete_create",
+    "v1_engagements_feedback_create",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """
@@ -111,12 +130,16 @@ def point_at_real_data(case, owner=None):
     """Requests with a valid path name real objects, so that fuzzing gets past the 404s to the
     bodies and answers behind them: an organisation that ``owner`` (or someone) owns, a
     colleague's membership in it and the colleague's public profile with one field kept private;
-    an open forum category with a thread ``owner`` started and a reply in it. Only what the path
-    names is made: each example costs what its operation needs."""
+    an open forum category with a thread ``owner`` started and a reply in it; a draft help request
+    of an SME ``owner`` owns, ready to publish; an engagement whose SME side ``owner`` is on (a
+    completed one for feedback, else an expert's offer waiting for their answer; matchmaking
+    answers visitors 401 before it reads anything, so these two only for a member). Only what the
+    path names is made: each example costs what its operation needs."""
     if not case.path_parameters or case.meta is None:
         return
     if case.meta.is_negative_at(ParameterLocation.PATH):
         return
+    signed_in = owner is not None
     owner = owner or UserFactory()
     wanted = case.path_parameters.keys()
     real = {}
@@ -124,6 +147,10 @@ def point_at_real_data(case, owner=None):
         real |= _organisation_with_a_colleague(owner)
     if wanted & {"category_slug", "thread_id", "post_id"}:
         real |= _thread_with_a_reply(owner)
+    if signed_in and "request_id" in wanted:
+        real["request_id"] = draft(owner, sme_member_of(owner)).pk
+    if signed_in and "engagement_id" in wanted:
+        real["engagement_id"] = _engagement_of(owner, completed=case.path.endswith("/feedback/"))
     for name in wanted & real.keys():
         case.path_parameters[name] = real[name]
 
@@ -140,6 +167,21 @@ def _organisation_with_a_colleague(owner) -> dict:
     )
     services.set_field_visibility(profile=profile, visibility={"employer": "private"})
     return {"slug": organisation.slug, "membership_id": colleague.pk, "handle": profile.handle}
+
+
+def sme_member_of(owner):
+    """An SME ``owner`` owns."""
+    return MembershipFactory(user=owner, role=Membership.Role.OWNER).organisation
+
+
+def _engagement_of(owner, *, completed: bool) -> int:
+    request = published(owner, sme_member_of(owner), sectors=[sector("automotive")])
+    helper = expert("Fuzzing Expert", sectors=[sector("automotive")]).user
+    engagement = matchmaking_services.offer_help(request=request, expert=helper)
+    if completed:
+        matchmaking_services.accept(engagement=engagement, actor=owner)
+        matchmaking_services.complete_engagement(engagement=engagement, actor=owner)
+    return engagement.pk
 
 
 def _thread_with_a_reply(owner) -> dict:
