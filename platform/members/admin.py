@@ -184,7 +184,7 @@ class CodeReferenceAdmin(TranslatedNameAdmin):
 
 @admin.register(CityRegion)
 class CityRegionAdmin(TranslatedNameAdmin):
-    list_display = ["slug", "country", *TranslatedNameAdmin.list_display]
+    list_display = ["slug", "country", "time_zone", *TranslatedNameAdmin.list_display]
     list_filter = ["country"]
     list_select_related = ["country"]
 

@@ -1,4 +1,5 @@
 import secrets
+import zoneinfo
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -124,11 +125,28 @@ class CityRegionQuerySet(models.QuerySet):
         return self.exclude(country__code=CANADA)
 
 
+def validate_time_zone(name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("Enter a time zone name such as America/Toronto or Asia/Shanghai."),
+            code="time_zone",
+        ) from None
+
+
 class CityRegion(TranslatedName):
     """A city-region such as Toronto, Waterloo Region, the Greater Bay Area or Shanghai."""
 
     slug = models.SlugField(unique=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="city_regions")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Its IANA name, such as America/Toronto or Asia/Shanghai."),
+    )
 
     objects = CityRegionQuerySet.as_manager()
 

@@ -25,12 +25,13 @@ KEY_FIELDS = {
 
 
 def _cache_key(model, language: str) -> str:
-    return f"reference:{model._meta.label_lower}:{language}"
+    return f"reference:2:{model._meta.label_lower}:{language}"  # 2: rows with their time zone
 
 
 def rows(model) -> list[dict]:
-    """Every row of ``model`` as {pk, key, name, country}: sorted by name in the active language,
-    except for data with an order of its own (engagement types, knowledge stages)."""
+    """Every row of ``model`` as {pk, key, name, country, time_zone}: sorted by name in the
+    active language, except for data with an order of its own (engagement types, knowledge
+    stages)."""
     cache_key = _cache_key(model, get_language() or settings.LANGUAGE_CODE)
     cached = cache.get(cache_key)
     if cached is None:
@@ -40,6 +41,7 @@ def rows(model) -> list[dict]:
                 "key": getattr(item, KEY_FIELDS[model]),
                 "name": item.name,
                 "country": getattr(item, "country_id", None),
+                "time_zone": getattr(item, "time_zone", ""),
             }
             for item in model.objects.all()
         ]
