@@ -5,30 +5,40 @@ A match earns points (``WEIGHTS``, the one place they live) for what ties the me
 request: topics they are willing to advise on that the request's text names (willingness weighs
 more than expertise or seniority), expertise it names, shared sectors, a corridor they worked
 that joins two of the request's city-regions, ties to those city-regions, shared working
-languages, the kind of engagement the request's size calls for, and years of experience;
-engagements completed before and the SMEs' private scores count for them, engagements pending or
-under way against them. Only members who offer their expertise, are open
-to requests and not paused, have room for one more engagement, may be found by members, were not
-asked about this request before and are not the SME's own are ranked; when the SME needs a
-working language, only those who speak one. A member who shares nothing but a language or a
+languages, the kind of engagement the request's size calls for, years of experience, and the
+working hours their day shares with the SME's (``working_hours_shared``); engagements completed
+before and the SMEs' private scores count for them, engagements pending or under way against
+them. Only members who offer their expertise, are open to requests and not paused, have room
+for one more engagement, may be found by members, were not asked about this request before and
+are not the SME's own are ranked; when the SME needs a working language, only those who speak
+one. A member who shares nothing but a language or a
 city-region with the request is not proposed (``ABLE``).
 
-Why it is fast at 100,000 members: each kind of tie is one index lookup for the request's own
-values (its sectors, its city-regions, the tags its text names …) that yields (member, points)
-rows; the database adds them up per member, filters the few thousand who score at all and sorts
-them, in one query. No score is kept between requests: a changed profile counts at once.
+Why it is fast at 100,000 members: each kind of tie is one lookup, answered from an index
+(members 0014), for the request's own values (its sectors, its city-regions, the tags its text
+names …) that yields (member, points) rows; the database adds them up per member who takes
+requests, keeps the few thousand able to help who have room for one more, and sorts them, in
+one query. It counts in hundredths of a point: whole numbers, exact, and on PostgreSQL much
+cheaper than its decimals. What the profile row alone adds (``_Bonus``: languages and
+engagement types read from its tokens, its city-region, the working hours shared) is read for
+the candidates within its reach of the best only, most candidates sharing a sector and no more.
+No score is kept between requests: a changed profile counts at once.
 
 The reasons are worked out in Python for the page's members only.
 """
 
+import functools
 import re
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
 import rjieba
 from django.db import connections
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,10 +47,13 @@ from matchmaking.models import Engagement, ExpertRecord, HelpRequest
 from members import reference
 from members.access import SignedInMember, findable_listings
 from members.models import (
+    CANADA,
+    CityRegion,
     Corridor,
     EngagementType,
     ExpertiseTag,
     Membership,
+    Organisation,
     Profile,
     ProfileLanguage,
 )
@@ -57,6 +70,9 @@ WEIGHTS = {
     "helped": 1.0,  # each engagement completed before, up to HELPED_CAP
     "busy": 2.0,  # taken off for each invitation pending or engagement under way
     "rated": 1.0,  # per point of SMEs' average private score above 3 (below 3, taken off)
+    # each working hour (WORKING_DAY in each one's time zone, today) the working day of the
+    # city-region in Canada the member lives in shares with the SME's: 0 to 9 hours
+    "time_zone": 0.25,
 }
 EXPERIENCE_CAP = 20
 HELPED_CAP = 5
@@ -69,8 +85,10 @@ ENGAGEMENT_FOR_SIZE = {
     HelpRequest.Size.PROJECT: ("mentoring", "market-entry", "partnership"),
     HelpRequest.Size.INTRODUCTIONS: ("introductions",),
 }
+WORKING_DAY = (time(9), time(18))  # an expert's and an SME's, each in their own time zone
 LONGEST_TERM = 4  # words (or Chinese words) in the longest expertise tag looked for
 MOST_CANDIDATES = 5000  # phrases of a request's text looked up as tags
+SLACK = 1  # hundredth of a point: room for rounding where sums of points are compared
 
 
 @dataclass
@@ -125,10 +143,12 @@ _HAN_END = re.compile(rf"[{_HAN}]$")
 def named_tags(request: HelpRequest) -> list[int]:
     """The expertise tags the request's text names (a tag "supplier audits" in "we need
     supplier audits in Suzhou"; "供应链金融" in a Chinese sentence)."""
+    return list(_named_tag_rows(request).values_list("pk", flat=True))
+
+
+def _named_tag_rows(request: HelpRequest):
     candidates = sorted(phrases(text_of(request)))[:MOST_CANDIDATES]
-    if not candidates:
-        return []
-    return list(ExpertiseTag.objects.filter(key__in=candidates).values_list("pk", flat=True))
+    return ExpertiseTag.objects.filter(key__in=candidates)
 
 
 def request_tokens(request: HelpRequest) -> str:
@@ -173,18 +193,91 @@ def why_for(member, requests: list[HelpRequest]) -> list[str]:
     return said
 
 
+# --- Working hours -------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def working_hours_shared(zone: str, other: str, day: date) -> int:
+    """The whole hours a working day in time zone ``zone`` on ``day`` shares with a working day
+    in ``other`` (that day, or the one before or after across the date line), daylight saving
+    time as it is then: Vancouver shares 1 hour with Shanghai in January, none in July."""
+    start, end = _working_day(zoneinfo.ZoneInfo(zone), day)
+    shared = timedelta()
+    for offset in (-1, 0, 1):
+        other_start, other_end = _working_day(zoneinfo.ZoneInfo(other), day + timedelta(offset))
+        shared += max(min(end, other_end) - max(start, other_start), timedelta())
+    return shared // timedelta(hours=1)
+
+
+def _working_day(zone: zoneinfo.ZoneInfo, day: date) -> tuple[datetime, datetime]:
+    start, end = (datetime.combine(day, moment, tzinfo=zone) for moment in WORKING_DAY)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class SharedHours:
+    """The working hours a city-region in Canada shares with the SME's, and where the SME
+    works those hours."""
+
+    hours: int
+    place: str
+
+
+def hours_shared_with_sme(
+    sme_regions: list[int], request_regions: list[int], today: date
+) -> dict[int, SharedHours]:
+    """For each city-region in Canada (by pk) whose working day shares hours with the SME's, the
+    most it shares with one of the places the SME works: its organisation's city-regions
+    (``sme_regions``), or, when it names none, the request's city-regions outside Canada. A
+    city-region without a (known) time zone shares nothing."""
+    zoned = {row["pk"]: row for row in reference.rows(CityRegion) if _known(row["time_zone"])}
+    canada = reference.country_pk(CANADA)
+    places = [zoned[pk] for pk in sme_regions if pk in zoned] or [
+        zoned[pk] for pk in request_regions if pk in zoned and zoned[pk]["country"] != canada
+    ]
+    places.sort(key=lambda place: place["name"])
+    shared = {}
+    for region in zoned.values():
+        if region["country"] != canada:
+            continue
+        with_each = [
+            SharedHours(
+                working_hours_shared(region["time_zone"], place["time_zone"], today), place["name"]
+            )
+            for place in places
+        ]
+        best = max(with_each, key=lambda shared: shared.hours, default=None)
+        if best and best.hours:
+            shared[region["pk"]] = best
+    return shared
+
+
+def _known(zone: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 # --- Ranking ------------------------------------------------------------------------------------
 
 
-def rank(request: HelpRequest, *, size: int = 10) -> list[Match]:
-    """The ``size`` best matches for ``request``, best first, each with its reasons."""
+def rank(request: HelpRequest, *, size: int = 10, today: date | None = None) -> list[Match]:
+    """The ``size`` best matches for ``request``, best first, each with its reasons; working
+    hours are compared on ``today`` (the site's date unless told)."""
     values = _values(request)
-    ranked = _scores(request, values, size)
+    if not any(values[key] for key in ("tags", "sectors", "regions")):
+        return []  # nothing to be able to help with
+    hours = hours_shared_with_sme(
+        values["sme_regions"], values["regions"], today or timezone.localdate()
+    )
+    ranked = _scores(request, values, hours, size)
     if not ranked:
         return []
     pks = [pk for pk, _score in ranked]
     profiles = Profile.objects.select_related("user", "canadian_region").in_bulk(pks)
-    reasons = _Reasons(values, pks)
+    reasons = _Reasons(values, hours, pks)
     return [
         Match(profile=profiles[pk], score=round(score, 2), reasons=reasons(profiles[pk]))
         for pk, score in ranked
@@ -194,15 +287,33 @@ def rank(request: HelpRequest, *, size: int = 10) -> list[Match]:
 def _values(request: HelpRequest) -> dict[str, list[int]]:
     """The request's own values each kind of tie is looked up by."""
     sizes = ENGAGEMENT_FOR_SIZE.get(request.size, ())
+    tags, sme_regions = _named_tags_and_sme_regions(request)
     return {
-        "tags": named_tags(request),
+        "tags": tags,
         "sectors": [sector.pk for sector in request.sectors.all()],
         "regions": [region.pk for region in request.city_regions.all()],
+        "sme_regions": sme_regions,
         "languages": [language.pk for language in request.languages.all()],
         "engagement_types": [
             row["pk"] for row in reference.rows(EngagementType) if row["key"] in sizes
         ],
     }
+
+
+def _named_tags_and_sme_regions(request: HelpRequest) -> tuple[list[int], list[int]]:
+    """The expertise tags the request's text names and the city-regions of the SME asking, in
+    one query (the request's page keeps to a fixed budget of queries)."""
+    tags = _named_tag_rows(request).order_by().annotate(kind=Value("tag"))
+    regions = (
+        Organisation.city_regions.through.objects.filter(organisation_id=request.organisation_id)
+        .order_by()
+        .annotate(kind=Value("region"))
+        .values_list("kind", "cityregion_id")
+    )
+    found: dict[str, list[int]] = {"tag": [], "region": []}
+    for kind, pk in tags.values_list("kind", "pk").union(regions, all=True):
+        found[kind].append(pk)
+    return found["tag"], found["region"]
 
 
 def _table(relation) -> tuple[str, str, str]:
@@ -237,7 +348,7 @@ def _parts(values: dict[str, list[int]]) -> tuple[list[str], list]:
     # Weights are written into the SQL (constants of this module, not input): a bound number
     # would leave PostgreSQL to guess the type of a UNION's column.
     def add(sql: str, weight: str, condition: tuple[str, list]) -> None:
-        points = f"{float(WEIGHTS[weight])} AS points, {int(weight in ABLE)} AS able"
+        points = f"{_points(weight)} AS points, {int(weight in ABLE)} AS able"
         parts.append(sql.format(points=points, where=condition[0]))
         params.extend(condition[1])
 
@@ -273,31 +384,62 @@ def _has_token(prefix: str, pk: int) -> tuple[str, list]:
     return f"{_PADDED_TOKENS} LIKE %s", [f"% {prefix}{pk} %"]
 
 
-def _token_points(values: dict[str, list[int]]) -> tuple[str, list]:
-    """Points for what a profile's tokens (``members.directory.tokens_of``) share with the
-    request: its working languages, the engagement its size calls for, its city-region in
-    Canada."""
-    terms, params = [], []
+@dataclass
+class _Bonus:
+    """Points read from the profile row alone: what its tokens (``members.directory.tokens_of``)
+    share with the request (its working languages, the engagement its size calls for), its
+    city-region in Canada being one of the request's, and the working hours that city-region
+    shares with the SME's. ``most`` is the most they can add up to."""
+
+    sql: str
+    params: list
+    most: int
+
+
+def _bonus(values: dict[str, list[int]], hours: dict[int, SharedHours]) -> _Bonus:
+    terms, params, most = [], [], 0
+
+    def add(condition: tuple[str, list], points: int) -> None:
+        nonlocal most
+        terms.append(f"(CASE WHEN {condition[0]} THEN {points} ELSE 0 END)")
+        params.extend(condition[1])
+        most += points
+
     for prefix, key, weight in (
         ("l", "languages", "language"),
         ("e", "engagement_types", "engagement_type"),
-        ("r", "regions", "region"),
     ):
         for pk in values[key]:
-            condition, its_params = _has_token(prefix, pk)
-            terms.append(f"(CASE WHEN {condition} THEN {float(WEIGHTS[weight])} ELSE 0 END)")
-            params += its_params
-    return " + ".join(terms) or "0", params
+            add(_has_token(prefix, pk), _points(weight))
+    if values["regions"]:
+        add(_in("p.canadian_region_id", values["regions"]), _points("region"))
+    if hours:
+        hours_of_region = " ".join(["WHEN %s THEN %s"] * len(hours))
+        terms.append(
+            f"(CASE p.canadian_region_id {hours_of_region} ELSE 0 END) * {_points('time_zone')}"
+        )
+        params.extend(value for pk, shared in hours.items() for value in (pk, shared.hours))
+        most += max(shared.hours for shared in hours.values()) * _points("time_zone")
+    return _Bonus(" + ".join(terms) or "0", params, most)
+
+
+def _points(weight: str) -> int:
+    """``WEIGHTS[weight]`` in hundredths of a point: the SQL adds up whole numbers, which is
+    exact and, on PostgreSQL, much cheaper than its exact decimals."""
+    return round(WEIGHTS[weight] * 100)
 
 
 def _cap(expression: str, cap: int) -> str:
     return f"(CASE WHEN {expression} > {cap} THEN {cap} ELSE {expression} END)"
 
 
-def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, float]]:
+def _scores(
+    request: HelpRequest, values: dict, hours: dict[int, SharedHours], size: int
+) -> list[tuple[int, float]]:
+    """In two steps: every candidate's points from their ties (grouped), record and years,
+    then the ``_Bonus`` for those within its reach of the ``size``-th best only, which is all
+    a candidate further down could make up (most candidates share a sector and no more)."""
     parts, params = _parts(values)
-    if not parts:
-        return []
     profiles = Profile._meta.db_table
     listings = _in("p.findable_as", findable_listings(SignedInMember()))
     years = "COALESCE(p.years_experience, 0)"
@@ -307,50 +449,58 @@ def _scores(request: HelpRequest, values: dict, size: int) -> list[tuple[int, fl
         conditions = [_has_token("l", pk) for pk in values["languages"]]
         language_filter = f" AND ({' OR '.join(condition for condition, _ in conditions)})"
         language_params = [param for _, its_params in conditions for param in its_params]
-    token_points, token_params = _token_points(values)
+    bonus = _bonus(values, hours)
     # The SMEs' private scores, not the public ratings, which inflate; none counts as a 3.
-    rated = "(COALESCE(r.sme_score_total * 1.0 / NULLIF(r.sme_scores, 0), 3) - 3)"
-    # Members whose ties to the request add up (grouped), then those with room for one more
+    rated = (
+        "(COALESCE(CAST(r.sme_score_total AS DOUBLE PRECISION) / NULLIF(r.sme_scores, 0), 3) - 3)"
+    )
+    # Members whose ties to the request make them able to help, with room for one more
     # engagement, the busy ones lower, those who helped before higher.
     sql = (
-        f"SELECT s.user_id, s.points "  # noqa: S608
-        f"+ {_cap('COALESCE(r.completed, 0)', HELPED_CAP)} * {WEIGHTS['helped']} "
-        f"- (COALESCE(r.pending, 0) + COALESCE(r.under_way, 0)) * {WEIGHTS['busy']} "
-        f"+ {rated} * {WEIGHTS['rated']} AS score "
+        "WITH candidates AS ("  # noqa: S608
+        "SELECT s.user_id, s.last_active_at, s.points "
+        f"+ {_cap('COALESCE(r.completed, 0)', HELPED_CAP)} * {_points('helped')} "
+        f"- (COALESCE(r.pending, 0) + COALESCE(r.under_way, 0)) * {_points('busy')} "
+        f"+ {rated} * {_points('rated')} AS points "
         "FROM ("
-        f"SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
-        f"SUM(ties.points) + {token_points} + {experience} * {WEIGHTS['experience_year']} "
-        "AS points "
-        f"FROM ({' UNION ALL '.join(parts)}) ties "
-        f"JOIN {profiles} p ON p.user_id = ties.member "
+        "SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
+        f"SUM(tie.points) + {experience} * {_points('experience_year')} AS points "
+        f"FROM ({' UNION ALL '.join(parts)}) tie "
+        f"JOIN {profiles} p ON p.user_id = tie.member "
         "WHERE p.offers_expertise AND p.open_to_requests AND NOT p.paused "
-        f"AND {listings[0]} "
-        f"AND p.user_id NOT IN (SELECT user_id FROM {Membership._meta.db_table} "
-        "WHERE organisation_id = %s) "
-        f"AND p.user_id NOT IN (SELECT expert_id FROM {Engagement._meta.db_table} "
-        "WHERE request_id = %s)"
+        f"AND {listings[0]}"
         f"{language_filter} "
-        "GROUP BY p.user_id, p.years_experience, p.last_active_at, p.max_open_engagements, "
-        "p.tokens "
-        "HAVING SUM(ties.able) > 0"
+        "GROUP BY p.user_id, p.years_experience, p.last_active_at, p.max_open_engagements "
+        "HAVING SUM(tie.able) > 0"
         ") s "
         f"LEFT JOIN {ExpertRecord._meta.db_table} r ON r.expert_id = s.user_id "
         "WHERE COALESCE(r.under_way, 0) < s.max_open_engagements "
-        "ORDER BY score DESC, s.last_active_at DESC, s.user_id DESC "
+        f"AND s.user_id NOT IN (SELECT user_id FROM {Membership._meta.db_table} "
+        "WHERE organisation_id = %s) "
+        f"AND s.user_id NOT IN (SELECT expert_id FROM {Engagement._meta.db_table} "
+        "WHERE request_id = %s)"
+        ") "
+        f"SELECT c.user_id, c.points + {bonus.sql} AS score FROM candidates c "
+        f"JOIN {profiles} p ON p.user_id = c.user_id "
+        "WHERE c.points >= (SELECT MIN(points) FROM "
+        "(SELECT points FROM candidates ORDER BY points DESC LIMIT %s) best) "
+        f"- {bonus.most + SLACK} "
+        "ORDER BY score DESC, c.last_active_at DESC, c.user_id DESC "
         "LIMIT %s"
     )
     arguments = [
-        *token_params,
         *params,
         *listings[1],
+        *language_params,
         request.organisation_id,
         request.pk,
-        *language_params,
+        *bonus.params,
+        size,
         size,
     ]
     with connections[HelpRequest.objects.db].cursor() as cursor:
         cursor.execute(sql, arguments)
-        return [(pk, float(score)) for pk, score in cursor.fetchall()]
+        return [(pk, score / 100) for pk, score in cursor.fetchall()]
 
 
 # --- Reasons ------------------------------------------------------------------------------------
@@ -360,8 +510,9 @@ class _Reasons:
     """``reasons(profile)``: why a ranked member is proposed, most telling first. What each
     member shares with the request is read in one query for all of the page's members."""
 
-    def __init__(self, values: dict, pks: list[int]):
+    def __init__(self, values: dict, hours: dict[int, SharedHours], pks: list[int]):
         self.values = values
+        self.hours = hours
         self.shared: dict[tuple[str, int], list[str]] = {}
         for kind, pk, name in sorted(_shared(values, pks), key=lambda row: row[2]):
             self.shared.setdefault((kind, pk), []).append(name)
@@ -393,6 +544,16 @@ class _Reasons:
             reasons.append(_("ties to %(regions)s") % {"regions": shared("region")})
         if shared("language"):
             reasons.append(_("speaks %(languages)s") % {"languages": shared("language")})
+        if profile.canadian_region_id in self.hours:
+            shared_hours = self.hours[profile.canadian_region_id]
+            reasons.append(
+                ngettext(
+                    "shares %(hours)d working hour with %(place)s",
+                    "shares %(hours)d working hours with %(place)s",
+                    shared_hours.hours,
+                )
+                % {"hours": shared_hours.hours, "place": shared_hours.place}
+            )
         if shared("engagement"):
             reasons.append(_("offers: %(engagements)s") % {"engagements": shared("engagement")})
         helped = len(self.shared.get(("helped", profile.pk), []))

@@ -2,12 +2,14 @@
 gives; who is never proposed; terms found in English and Chinese text. Runs on PostgreSQL and on
 SQLite (the same SQL)."""
 
+from datetime import date
+
 import pytest
 from django.utils import translation
 
 from matchmaking import matching
 from members import services as member_services
-from members.models import Language, Profile
+from members.models import CityRegion, Language, Profile
 from tests.matchmaking.factories import expert, published, region, sector, sme_member
 from tests.members.factories import MembershipFactory
 
@@ -109,6 +111,64 @@ def test_a_topic_named_in_chinese_text_is_found():
     matches = matching.rank(request)
     assert names(matches) == ["Zhao Lei", "Chen Jing"]
     assert matches[0].reasons[0] == "willing to advise on 供应链金融"
+
+
+WINTER, SPRING, SUMMER = date(2027, 1, 15), date(2027, 3, 20), date(2027, 7, 15)
+
+
+@pytest.mark.parametrize(
+    ("zone", "other", "day", "hours"),
+    [
+        ("America/Vancouver", "Asia/Shanghai", WINTER, 1),  # 9:00 in Shanghai is 17:00 there
+        ("Asia/Shanghai", "America/Vancouver", WINTER, 1),  # the day before, across the date line
+        ("America/Vancouver", "Asia/Shanghai", SUMMER, 0),  # daylight saving time: 18:00
+        ("America/Toronto", "Asia/Shanghai", WINTER, 0),
+        ("America/Toronto", "Europe/London", WINTER, 4),
+        ("America/Toronto", "Europe/London", SPRING, 5),  # Canada moved its clocks, not yet the UK
+        ("America/Toronto", "America/Toronto", SUMMER, 9),
+        ("America/Toronto", "Asia/Kolkata", WINTER, 0),
+        ("Europe/London", "Asia/Kolkata", WINTER, 3),  # 3½ hours: whole hours count
+    ],
+)
+def test_working_hours_shared_follow_the_clocks_of_the_day(zone, other, day, hours):
+    assert matching.working_hours_shared(zone, other, day) == hours
+
+
+def equal_experts(*regions):
+    """Experts who differ only in their city-region in Canada, the first one least recently
+    active (who would lose a tie)."""
+    for slug in regions:
+        expert(slug.title(), sectors=[sector("automotive")], canadian_region=region(slug))
+
+
+def test_the_expert_whose_working_day_overlaps_the_smes_more_ranks_higher():
+    equal_experts("vancouver", "calgary")
+    matches = matching.rank(suzhou_request(), today=WINTER)
+    assert names(matches) == ["Vancouver", "Calgary"]
+    assert matches[0].score - matches[1].score == pytest.approx(matching.WEIGHTS["time_zone"])
+    assert "shares 1 working hour with Suzhou" in matches[0].reasons
+    assert not [reason for reason in matches[1].reasons if "working hour" in reason]
+
+
+def test_the_smes_own_city_region_is_where_it_works():
+    owner, sme = sme_member()
+    sme.city_regions.set([region("paris")])
+    equal_experts("vancouver", "ottawa")
+    matches = matching.rank(suzhou_request(author=owner, organisation=sme), today=WINTER)
+    assert names(matches) == ["Ottawa", "Vancouver"]
+    assert "shares 3 working hours with Paris" in matches[0].reasons
+    assert matches[0].score - matches[1].score == pytest.approx(3 * matching.WEIGHTS["time_zone"])
+
+
+@pytest.mark.parametrize("unknown", ["", "Mars/Olympus_Mons"])
+def test_no_time_zone_known_gives_no_points_and_no_reason(unknown):
+    CityRegion.objects.filter(slug="suzhou").update(time_zone=unknown)
+    equal_experts("vancouver", "calgary")
+    expert("Nowhere", sectors=[sector("automotive")])
+    matches = matching.rank(suzhou_request(), today=WINTER)
+    assert names(matches) == ["Nowhere", "Calgary", "Vancouver"]
+    assert len({match.score for match in matches}) == 1
+    assert not [reason for match in matches for reason in match.reasons if "hour" in reason]
 
 
 @pytest.mark.parametrize(
