@@ -85,7 +85,6 @@ def request_response(request, request_id: int, *, status_code=status.HTTP_200_OK
     help_request = access.access_request(request.user, request_id, for_page=True)
     sme_side = help_request.sme_side
     context = {
-        "request": request,
         "missing": services.missing_for_publishing(help_request)
         if sme_side and help_request.status == HelpRequest.Status.DRAFT
         else {},
@@ -293,6 +292,7 @@ class MatchList(APIView):
         responses={200: serializers.MatchSerializer(many=True), **FORBIDDEN},
     )
     def get(self, request, request_id: str):
+        # for_write: the door's 403 for readers who are not the SME's members, as on the page
         help_request = access.access_request(
             request.user, path_id(request_id), for_write=True, for_page=True
         )
