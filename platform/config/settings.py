@@ -253,6 +253,9 @@ MEDIA_URL = "media/"  # never served: uploads are not public (core.protected_fil
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # nginx's internal location for MEDIA_ROOT, e.g. /protected-media/ (README); empty: Django streams
 PROTECTED_MEDIA_ACCEL_PREFIX = env.str("PROTECTED_MEDIA_ACCEL_PREFIX", default="")
+# Files attached to a message (conversations.uploads): the largest, and how many per message
+MESSAGE_ATTACHMENT_MAX_BYTES = env.int("MESSAGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+MESSAGE_ATTACHMENTS_PER_MESSAGE = 5
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,14 +2,15 @@
 
 A conversation exists only for its participants: anyone else (anonymous visitors, other members,
 staff too) gets a 404 and learns nothing of it, not even that it exists. Staff reading the
-conversations that members flag comes with moderation, through its own door.
+conversations that members flag comes with moderation, through its own door; staff reading an
+engagement's conversation come through matchmaking's, which then asks ``attachment_in``.
 """
 
 from dataclasses import dataclass
 
 from django.http import Http404
 
-from conversations.models import Block, Conversation, MessagingSettings, WhoMayWrite
+from conversations.models import Attachment, Block, Conversation, MessagingSettings, WhoMayWrite
 from members import selectors as member_selectors
 from members.access import exists_to_others
 
@@ -27,6 +28,35 @@ def access_conversation(viewer, conversation_id: int, *, for_write: bool = False
     if conversation is None:
         raise Http404
     return conversation
+
+
+def access_attachment(viewer, attachment_id: int) -> Attachment:
+    """A file sent in a conversation ``viewer`` takes part in; 404 otherwise, staff included."""
+    if not viewer.is_authenticated or not _storable_id(attachment_id):
+        raise Http404
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, message__conversation__participants__member=viewer
+    ).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def attachment_in(conversation: Conversation, attachment_id: int) -> Attachment:
+    """A file sent in ``conversation``, for a viewer whom another app's door let read that
+    conversation (staff, through an engagement's page); 404 for a file of any other."""
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, message__conversation=conversation).first()
+        if _storable_id(attachment_id)
+        else None
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def _storable_id(value: int) -> bool:
+    return 0 < value < 2**63  # what a bigint column holds
 
 
 class Refusal:

@@ -3,13 +3,17 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import permissions, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conversations import access, selectors, serializers, services
+from conversations import access, selectors, serializers, services, uploads
+from conversations.downloads import attachment_response
+from conversations.models import AttachmentKind
 from core.api import (
     documents_errors_of,
     id_parameter,
@@ -28,6 +32,11 @@ REFUSALS = (
 )
 # What a member's trust level refuses in a message (members.trust).
 BODY_REFUSALS = ["daily_limit", "too_fast", "too_many_links", "too_many_mentions", "no_images"]
+# What the list of files and each file in it may be refused for, all reported on `attachments`.
+ATTACHMENT_REFUSALS = [
+    *("invalid", "no_name", "empty", "max_length", "not_a_list", "null", "required"),
+    *uploads.ERROR_CODES,
+]
 
 
 def conversation_data(conversation) -> dict:
@@ -125,9 +134,11 @@ class ConversationDetail(APIView):
 
 @documents_errors_of(serializers.CursorQuerySerializer, methods=["get"])
 @extend_validation_errors([*BODY_REFUSALS, "not_accepted"], field_name="body", methods=["post"])
+@extend_validation_errors(ATTACHMENT_REFUSALS, field_name="attachments", methods=["post"])
 @extend_validation_errors(["inactive"], field_name="non_field_errors", methods=["post"])
 class MessageList(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         tags=TAGS,
@@ -144,13 +155,16 @@ class MessageList(APIView):
         if not query.get("cursor"):
             services.mark_read(member=request.user, conversation=conversation)
         data = page_data(request, page.items, page.next_cursor)
-        return Response(serializers.MessagePageSerializer(data).data)
+        return Response(serializers.MessagePageSerializer(data, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,
         summary="Write in a conversation",
-        description="400 with `body` when the caller is over their limits or a block stands "
-        "between the two members of a conversation. 404 unless the caller takes part in it.",
+        description="As JSON, or as a multipart form to attach files. 400 with `body` when the "
+        "caller is over their limits or a block stands between the two members of a "
+        "conversation, with `attachments` naming each file refused and why (its type found "
+        "from its content, its name's extension, its size, how many). 404 unless the caller "
+        "takes part in it.",
         parameters=[id_parameter("conversation_id")],
         request=serializers.SendMessageSerializer,
         responses={201: serializers.MessageSerializer},
@@ -163,9 +177,43 @@ class MessageList(APIView):
         given.is_valid(raise_exception=True)
         with service_errors():
             message = services.send_message(
-                author=request.user, conversation=conversation, body=given.validated_data["body"]
+                author=request.user,
+                conversation=conversation,
+                body=given.validated_data["body"],
+                attachments=given.validated_data.get("attachments", []),
             )
-        return Response(serializers.MessageSerializer(message).data, status=201)
+        data = serializers.MessageSerializer(message, context={"request": request}).data
+        return Response(data, status=201)
+
+
+class WhateverIsAccepted(BaseContentNegotiation):
+    """A download is the type it is, whatever the client says it accepts; errors are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class AttachmentDownload(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    content_negotiation_class = WhateverIsAccepted
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Download an attached file",
+        description="The file, as an attachment under its sender's name, with the type its "
+        "content was found to be. 404 unless the caller takes part in its conversation.",
+        parameters=[id_parameter("attachment_id")],
+        responses={
+            (200, kind): OpenApiResponse({"type": "string", "format": "binary"})
+            for kind in AttachmentKind.values
+        },
+    )
+    def get(self, request, attachment_id: str):
+        attachment = access.access_attachment(request.user, path_id(attachment_id))
+        return attachment_response(request, attachment)
 
 
 @documents_errors_of(serializers.MessagingSettingsSerializer, methods=["put"])

@@ -14,6 +14,7 @@ urlpatterns = [
         api.MessageList.as_view(),
         name="conversation_messages",
     ),
+    path("attachments/<str:attachment_id>/", api.AttachmentDownload.as_view(), name="attachment"),
     path("messaging-settings/", api.MessagingSettingsView.as_view(), name="messaging_settings"),
     path("blocks/", api.BlockList.as_view(), name="blocks"),
     path("blocks/<str:handle>/", api.BlockDetail.as_view(), name="block"),

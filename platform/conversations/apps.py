@@ -7,7 +7,8 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self):
-        from conversations import kinds  # noqa: F401 - registers the notification kinds
+        # Registers the notification kinds; deletes attachments' files with them.
+        from conversations import kinds, signals  # noqa: F401
 
     def load_demo(self, command):
         from conversations.demo import load_demo_conversation

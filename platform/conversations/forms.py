@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conversations import selectors
+from conversations import selectors, uploads
 from conversations.models import BODY_LENGTH, SUBJECT_LENGTH, WhoMayWrite
 
 MAX_HANDLES = 20
@@ -59,8 +59,37 @@ class NewConversationForm(forms.Form):
         return handles
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.Field):
+    """Files to attach, each checked for what it really is (``uploads.checked_files``); one
+    error per refused file, naming it."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def widget_attrs(self, widget) -> dict:
+        return {**super().widget_attrs(widget), "accept": uploads.ACCEPT}
+
+    def clean(self, value) -> list[uploads.CheckedFile]:
+        return uploads.checked_files(file for file in value or [] if file)
+
+
 class ReplyForm(forms.Form):
     body = body_field()
+    attachments = AttachmentsField(label=_("Attach files"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Up to %(count)d files of %(size)d MB each: PDF, JPEG, PNG or WebP images, text or "
+            "CSV, Word, Excel or PowerPoint documents. If the message cannot be sent, choose "
+            "them again."
+        ) % {"count": uploads.max_files(), "size": uploads.max_bytes() // 1024 // 1024}
 
 
 class SettingsForm(forms.Form):

@@ -6,6 +6,8 @@ a ``Participant`` row that carries what the inbox needs (when the conversation l
 member last read), so that "my conversations, most recent first" reads one index.
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -103,6 +105,69 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.author} in {self.conversation_id}"
+
+
+ATTACHMENT_FOLDER = "attachments"
+ATTACHMENT_NAME_LENGTH = 200
+
+
+def attachment_path(attachment, filename: str) -> str:
+    """A name nobody can guess, without the member's file name or an extension in it."""
+    return f"{ATTACHMENT_FOLDER}/{secrets.token_urlsafe(24)}"
+
+
+class AttachmentKind(models.TextChoices):
+    """What an attachment's content was found to be; the value is the type it is served as."""
+
+    PDF = "application/pdf", _("PDF document")
+    PNG = "image/png", _("PNG image")
+    JPEG = "image/jpeg", _("JPEG image")
+    WEBP = "image/webp", _("WebP image")
+    TEXT = "text/plain", _("text file")
+    CSV = "text/csv", _("CSV table")
+    DOCX = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _("Word document"),
+    )
+    XLSX = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _("Excel workbook"),
+    )
+    PPTX = (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _("PowerPoint presentation"),
+    )
+
+
+class Attachment(models.Model):
+    """A file sent with a message. ``kind`` is what its content was found to be, never what its
+    name or the sender's browser said; ``name`` is the sender's file name, shown and given back
+    with the download, never used to store it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=100)
+    name = models.CharField(_("file name"), max_length=ATTACHMENT_NAME_LENGTH)
+    kind = models.CharField(_("type"), max_length=80, choices=AttachmentKind)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AttachmentKind.values), name="attachment_kind_accepted"
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="attachment_named"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def content_type(self) -> str:
+        """What the download says it is: text in UTF-8, the only encoding accepted."""
+        return f"{self.kind}; charset=utf-8" if self.kind.startswith("text/") else self.kind
 
 
 class WhoMayWrite(models.TextChoices):

@@ -3,13 +3,21 @@
 The inbox walks the member's ``Participant`` rows along their (member, last_message_at) index, with
 the unread count of each row as a correlated count over the messages after ``last_read_id`` (a
 range of the conversation's message index); the other participants of the page come in one more
-query. A conversation reads its messages newest first by id and shows them oldest first.
+query. A conversation reads its messages newest first by id and shows them oldest first, with
+the attachments of the whole page in one more query.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from conversations.models import Block, Conversation, Message, MessagingSettings, Participant
+from conversations.models import (
+    Attachment,
+    Block,
+    Conversation,
+    Message,
+    MessagingSettings,
+    Participant,
+)
 from core.pagination import Page, paginate
 from members.access import may_see_profile
 from members.models import Profile
@@ -72,9 +80,13 @@ def participants(conversation: Conversation) -> list:
 
 
 def messages(*, conversation: Conversation, cursor: str | None = None, size: int = MESSAGES_SIZE):
-    """A page of messages, newest first, with authors; ``next_cursor`` leads to older ones."""
+    """A page of messages, newest first, with authors and attachments; ``next_cursor`` leads to
+    older ones."""
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     return paginate(
-        Message.objects.filter(conversation=conversation).select_related("author__profile"),
+        Message.objects.filter(conversation=conversation)
+        .select_related("author__profile")
+        .prefetch_related(attachments),
         order=("-pk",),
         cursor=cursor,
         size=size,

@@ -2,9 +2,12 @@
 never by e-mail address."""
 
 from django.core.validators import RegexValidator
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from conversations.models import BODY_LENGTH, SUBJECT_LENGTH, WhoMayWrite
+from conversations import uploads
+from conversations.models import BODY_LENGTH, SUBJECT_LENGTH, AttachmentKind, WhoMayWrite
 from core.serializers import FlatListField, Text, cursor_filter
 
 HANDLE = r"^[a-z0-9]{1,32}$"
@@ -44,12 +47,36 @@ class ConversationSerializer(serializers.Serializer):
     participants = MemberSerializer(many=True, help_text="Everyone in it, the caller too.")
 
 
+@extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
+class DownloadField(serializers.Field):
+    """Where the caller downloads an attachment (never where it is stored)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="pk", read_only=True, **kwargs)
+
+    def to_representation(self, pk):
+        return self.context["request"].build_absolute_uri(reverse("v1:attachment", args=[pk]))
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The sender's file name.")
+    size = serializers.IntegerField(help_text="In bytes.")
+    type = serializers.ChoiceField(
+        source="kind",
+        choices=AttachmentKind.choices,
+        help_text="What the file's content was found to be; the download's Content-Type.",
+    )
+    url = DownloadField(help_text="The download, for the conversation's participants.")
+
+
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     author = MemberSerializer(allow_null=True, help_text="Null once the author's account is gone.")
     body = serializers.CharField(help_text="As written, in Markdown.")
     html = serializers.CharField(help_text="The body rendered and sanitised.")
     created_at = serializers.DateTimeField()
+    attachments = AttachmentSerializer(source="attachments.all", many=True)
 
 
 class MessagePageSerializer(serializers.Serializer):
@@ -78,6 +105,17 @@ class StartConversationSerializer(serializers.Serializer):
 
 class SendMessageSerializer(serializers.Serializer):
     body = body_field()
+    attachments = FlatListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        help_text=f"Files to attach, in a multipart form: up to {uploads.max_files()}, of "
+        f"{uploads.max_bytes() // 1024 // 1024} MB each, PDF, JPEG, PNG or WebP images, text or "
+        "CSV in UTF-8, Word, Excel or PowerPoint documents, each found from its content, which "
+        "its name's extension must agree with.",
+    )
+
+    def validate_attachments(self, files) -> list[uploads.CheckedFile]:
+        return uploads.checked_files(files)
 
 
 class MessagingSettingsSerializer(serializers.Serializer):

@@ -3,9 +3,11 @@ choices about who may write to them.
 
 Members write under the trust limits the forums use (how many messages a day, a pause between two,
 how many recipients, links and images); the others in a conversation are notified of each message,
-batched per conversation.
+batched per conversation. Files attached to a message are stored under names nobody can guess;
+``conversations.uploads`` checked them before.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations import access, kinds
+from conversations import access, kinds, uploads
 from conversations.models import (
     BODY_LENGTH,
+    Attachment,
     Block,
     Conversation,
     Message,
@@ -86,17 +89,29 @@ def start_conversation(*, author, recipients, body: str, subject: str = "") -> C
 
 
 @transaction.atomic
-def send_message(*, author, conversation: Conversation, body: str) -> Message:
+def send_message(
+    *,
+    author,
+    conversation: Conversation,
+    body: str,
+    attachments: Sequence[uploads.CheckedFile] = (),
+) -> Message:
     """A message in a conversation ``author`` takes part in (callers come through
-    ``access.access_conversation``)."""
+    ``access.access_conversation``), with the files ``uploads.checked_files`` let through."""
     _check_author(author)
     others = _others(conversation, author)
     verdict = access.may_reply(author, conversation, others)
     if not verdict:
         message = refusal_message(others[0], verdict.reason)
         raise ValidationError({"body": ValidationError(message, code="not_accepted")})
+    try:
+        uploads.check_count(len(attachments))
+    except ValidationError as error:
+        raise ValidationError({"attachments": error}) from error
     rendered = _render_checked(author, body)
-    return _add_message(conversation, author, body, rendered, timezone.now())
+    message = _add_message(conversation, author, body, rendered, timezone.now())
+    _attach(message, attachments)
+    return message
 
 
 @transaction.atomic
@@ -235,6 +250,22 @@ def _add_message(conversation: Conversation, author, body: str, rendered, now) -
         batch_key=f"conversation:{conversation.pk}",
     )
     return message
+
+
+def _attach(message: Message, files: Sequence[uploads.CheckedFile]) -> None:
+    """Store the files, last, so that a refused message stores none; a file stored before a
+    failure is deleted with the failure."""
+    attachments = []
+    try:
+        for file in files:
+            attachment = Attachment(message=message, name=file.name, kind=file.kind, size=file.size)
+            attachment.file.save("attachment", file.upload, save=False)
+            attachments.append(attachment)
+        Attachment.objects.bulk_create(attachments)
+    except BaseException:
+        for attachment in attachments:
+            attachment.file.delete(save=False)
+        raise
 
 
 def _excerpt(rendered, length: int = 80) -> str:

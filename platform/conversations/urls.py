@@ -11,4 +11,5 @@ urlpatterns = [
     path("block/", views.block, name="block"),
     path("unblock/", views.unblock, name="unblock"),
     path("<int:conversation_id>/", views.conversation_detail, name="detail"),
+    path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -1,5 +1,6 @@
 """The messages pages: inbox, a new conversation, a conversation with its reply form, and the
-member's settings (who may write to me, whom I blocked). Every page works without JavaScript."""
+member's settings (who may write to me, whom I blocked), and the files sent in a conversation.
+Every page works without JavaScript."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conversations import access, forms, selectors, services
+from conversations.downloads import attachment_response
 from core.forms import show_service_error
 
 
@@ -65,11 +67,14 @@ def new_conversation(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = access.access_conversation(request.user, conversation_id)
-    form = forms.ReplyForm(submitted(request))
+    form = forms.ReplyForm(submitted(request), request.FILES or None)
     if form.is_valid():
         try:
             message = services.send_message(
-                author=request.user, conversation=conversation, body=form.cleaned_data["body"]
+                author=request.user,
+                conversation=conversation,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             show_service_error(form, error)
@@ -92,6 +97,12 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@require_safe
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A file sent in a conversation, for its participants; 404 for everyone else."""
+    return attachment_response(request, access.access_attachment(request.user, attachment_id))
 
 
 @login_required

@@ -24,6 +24,11 @@ urlpatterns = [
         name="engagement_conversation",
     ),
     path(
+        "engagements/<int:engagement_id>/conversation/attachments/<int:attachment_id>/",
+        views.engagement_attachment,
+        name="engagement_attachment",
+    ),
+    path(
         "engagements/<int:engagement_id>/feedback/",
         views.feedback,
         name="engagement_feedback",

@@ -4,13 +4,15 @@ check, and the buttons that move it through its life. Each calls the same servic
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from conversations import access as conversation_access
 from conversations import selectors as conversation_selectors
+from conversations.downloads import attachment_response
 from core.forms import show_service_error
 from core.pagination import paginate
 from matchmaking import access, forms, matching, selectors, services
@@ -416,6 +418,24 @@ def engagement_conversation(request: HttpRequest, engagement_id: int) -> HttpRes
         services.record_staff_reading(engagement=engagement, reader=request.user)
     context = {"engagement": engagement, "help_request": engagement.request, "page": page}
     return render(request, "matchmaking/engagement_conversation.html", context)
+
+
+@login_required
+@require_safe
+def engagement_attachment(
+    request: HttpRequest, engagement_id: int, attachment_id: int
+) -> HttpResponse:
+    """A file sent in an engagement's conversation, for the staff who read it there; only that
+    conversation's files, each download audited as a reading."""
+    engagement = access.access_engagement(request.user, engagement_id)
+    if not access.reads_conversation_as_staff(request.user, engagement):
+        raise PermissionDenied
+    conversation = selectors.conversation_of(engagement)
+    if conversation is None:
+        raise Http404
+    attachment = conversation_access.attachment_in(conversation, attachment_id)
+    services.record_staff_reading(engagement=engagement, reader=request.user)
+    return attachment_response(request, attachment)
 
 
 @login_required
