@@ -85,6 +85,7 @@ def test_follow_ups_are_asked_30_and_90_days_after_through_the_worker_by_mail(
     services.complete_engagement(engagement=invitation, actor=owner)
     thirty, ninety = FollowUp.objects.order_by("after_days")
     FollowUp.objects.filter(pk=thirty.pk).update(due_at=timezone.now())
+    Notification.objects.update(email_pending=False)  # the invitation's mails went out long ago
 
     ask_follow_ups.delay()
     ask_follow_ups.delay()  # beat may run it twice: the SME is asked once
