@@ -624,3 +624,9 @@ def test_the_page_and_the_api_list_do_not_grow_with_attachments(client, alice, c
     large = [count_queries(client, paths[0]), count_queries(client, paths[1], **auth)]
     assert large == small
     assert Attachment.objects.count() == 63
+
+
+def test_a_file_missing_from_the_storage_is_not_found(client, alice, attachment):
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(alice)
+    assert client.get(f"/messages/attachments/{attachment.pk}/").status_code == 404
