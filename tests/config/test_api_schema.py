@@ -11,9 +11,11 @@ from rest_framework.authtoken.models import Token
 from schemathesis.core.parameters import ParameterLocation
 
 from config.wsgi import application
+from conversations.models import Attachment, AttachmentKind
 from matchmaking import services as matchmaking_services
 from members import services
 from members.models import Country, Membership, Profile
+from tests.conversations.factories import conversation
 from tests.forums.factories import PostFactory, ThreadFactory
 from tests.matchmaking.factories import draft, expert, published, sector
 from tests.members.factories import MembershipFactory, UserFactory
@@ -151,6 +153,8 @@ def point_at_real_data(case, owner=None):
         real["request_id"] = draft(owner, sme_member_of(owner)).pk
     if signed_in and "engagement_id" in wanted:
         real["engagement_id"] = _engagement_of(owner, completed=case.path.endswith("/feedback/"))
+    if signed_in and wanted & {"conversation_id", "attachment_id"}:
+        real |= _conversation_with_an_attachment(owner)
     for name in wanted & real.keys():
         case.path_parameters[name] = real[name]
 
@@ -182,6 +186,20 @@ def _engagement_of(owner, *, completed: bool) -> int:
         matchmaking_services.accept(engagement=engagement, actor=owner)
         matchmaking_services.complete_engagement(engagement=engagement, actor=owner)
     return engagement.pk
+
+
+def _conversation_with_an_attachment(owner) -> dict:
+    """A conversation of ``owner``'s whose message lists an attachment; its file is not stored
+    (nothing is written under MEDIA_ROOT), so that its download answers 404."""
+    chat = conversation(owner, UserFactory())
+    attachment = Attachment.objects.create(
+        message=chat.messages.get(),
+        file="attachments/never-stored",
+        name="plan.pdf",
+        kind=AttachmentKind.PDF,
+        size=100,
+    )
+    return {"conversation_id": chat.pk, "attachment_id": attachment.pk}
 
 
 def _thread_with_a_reply(owner) -> dict:
