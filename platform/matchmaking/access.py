@@ -70,6 +70,11 @@ def may_refer(viewer, request: HelpRequest) -> bool:
     )
 
 
+def sees_referrals(viewer, request: HelpRequest) -> bool:
+    """The SME's members and staff see whom facilitators referred ``request`` to."""
+    return request.sme_side or _is_staff(viewer)
+
+
 def may_review(viewer, request: HelpRequest) -> bool:
     return _is_staff(viewer) and request.awaits_review
 

@@ -33,6 +33,7 @@ TAGS = ["help requests"]
 PAGE_SIZE = 20
 REQUEST_ID = id_parameter("request_id")
 ENGAGEMENT_ID = id_parameter("engagement_id")
+FOLLOW_UP_ID = id_parameter("follow_up_id")
 # What services refuse for reasons a JSON schema cannot state, by field, so that the schema lists
 # every code an answer may hold.
 TEXT_CODES = ["min_length", "max_length", "null"]
@@ -90,7 +91,11 @@ def request_response(request, request_id: int, *, status_code=status.HTTP_200_OK
         else {},
         "may_offer": access.may_offer(request.user, help_request),
         "may_review": access.may_review(request.user, help_request),
+        "may_refer": access.may_refer(request.user, help_request),
         "feedback": selectors.public_feedback(help_request),
+        "referrals": selectors.referrals_on(help_request)
+        if help_request.referred and access.sees_referrals(request.user, help_request)
+        else [],
     }
     data = serializers.HelpRequestSerializer(help_request, context=context).data
     return Response(data, status=status_code)
@@ -569,3 +574,128 @@ class GiveFeedback(APIView):
                 engagement=engagement, author=request.user, **given.validated_data
             )
         return engagement_response(request, engagement.pk, status_code=status.HTTP_201_CREATED)
+
+
+# --- Referrals and follow-ups -----------------------------------------------------------------
+
+
+@error_codes(
+    ["post"],
+    member=["unknown"],
+    organisation=["unknown"],
+    note=TEXT_CODES,
+    non_field_errors=[
+        "one_target",
+        "not_a_facilitator",
+        "not_open",
+        "own_sme",
+        "already",
+        "self",
+        "unavailable",
+    ],
+)
+class ReferralList(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Refer a request",
+        description="A facilitator (403 for other readers) points an open request meant for all "
+        "members to a member (`member`, a handle) or an organisation (`organisation`, a slug), "
+        "one of the two, with a note; they and the SME are told. 400 when the request takes no "
+        "experts now, when the member belongs to the SME or cannot take requests, when it is "
+        "the SME itself, or when the caller referred it there before.",
+        parameters=[REQUEST_ID],
+        request=serializers.ReferSerializer,
+        responses={201: serializers.ReferralSerializer, **FORBIDDEN},
+    )
+    def post(self, request, request_id: str):
+        help_request = access.access_request(request.user, path_id(request_id))
+        if not access.may_refer(request.user, help_request):
+            raise PermissionDenied
+        given = serializers.ReferSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        with service_errors():
+            referral = services.refer(
+                request=help_request,
+                referred_by=request.user,
+                note=data.get("note", ""),
+                **_referral_target(request.user, data),
+            )
+        row = selectors.referral_ledger(request.user).get(pk=referral.pk)
+        return Response(serializers.ReferralSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _referral_target(viewer, data: dict) -> dict:
+    if "member" in data:
+        return {"member": _member_by_handle(viewer, data["member"], "member")}
+    try:
+        return {"organisation": member_access.access_organisation(viewer, data["organisation"])}
+    except Http404:
+        raise DjangoValidationError(
+            {
+                "organisation": DjangoValidationError(
+                    _("No organisation has this address."), code="unknown"
+                )
+            }
+        ) from None
+
+
+@documents_errors_of(serializers.CursorQuerySerializer, methods=["get"])
+class ReferralLedger(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="v1_referrals_list",
+        summary="My referrals",
+        description="The referrals the caller and their colleagues in facilitator "
+        "organisations made, newest first, each with how it ended (`outcome`): from the "
+        "engagement the member (or a member of the organisation) took on, else from the "
+        "request. 20 a page: follow `next`.",
+        parameters=[serializers.CursorQuerySerializer],
+        responses=serializers.ReferralPageSerializer,
+    )
+    def get(self, request):
+        page = _page(request, selectors.referral_ledger(request.user), "-created_at")
+        results = serializers.ReferralSerializer(page.items, many=True).data
+        return Response(page_data(request, results, page.next_cursor))
+
+
+@error_codes(["post"], story=TEXT_CODES, non_field_errors=["answered", "not_due"])
+class FollowUpDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="A follow-up",
+        description="A check-in 30 or 90 days after an engagement was completed, once it has "
+        "been asked: the SME's members and staff; 404 for anyone else, the expert included.",
+        parameters=[FOLLOW_UP_ID],
+        responses=serializers.FollowUpSerializer,
+    )
+    def get(self, request, follow_up_id: str):
+        follow_up = access.access_follow_up(request.user, path_id(follow_up_id))
+        return Response(serializers.FollowUpSerializer(follow_up).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Answer a follow-up",
+        description="One of the SME's members says what it did with the help, once (403 for "
+        "staff and once answered).",
+        parameters=[FOLLOW_UP_ID],
+        request=serializers.AnswerFollowUpSerializer,
+        responses={200: serializers.FollowUpSerializer, **FORBIDDEN},
+    )
+    def post(self, request, follow_up_id: str):
+        follow_up = access.access_follow_up(request.user, path_id(follow_up_id))
+        if not access.may_answer_follow_up(request.user, follow_up):
+            raise PermissionDenied
+        given = serializers.AnswerFollowUpSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            answered = services.answer_follow_up(
+                follow_up=follow_up, author=request.user, **given.validated_data
+            )
+        return Response(serializers.FollowUpSerializer(answered).data)

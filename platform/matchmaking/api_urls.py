@@ -46,6 +46,13 @@ urlpatterns = [
         api.OfferList.as_view(),
         name="help_request_offers",
     ),
+    path(
+        "help-requests/<str:request_id>/referrals/",
+        api.ReferralList.as_view(),
+        name="help_request_referrals",
+    ),
+    path("referrals/", api.ReferralLedger.as_view(), name="referrals"),
+    path("follow-ups/<str:follow_up_id>/", api.FollowUpDetail.as_view(), name="follow_up"),
     path("engagements/", api.EngagementList.as_view(), name="engagements"),
     path("engagements/<str:engagement_id>/", api.EngagementDetail.as_view(), name="engagement"),
     path(

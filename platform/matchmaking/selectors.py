@@ -266,7 +266,7 @@ def referral_ledger(member) -> QuerySet:
         _with_outcome(
             Referral.objects.filter(Q(referred_by_id=member.pk) | Q(referred_by_id__in=colleagues))
         )
-        .select_related("request", "referred_by", "member", "organisation")
+        .select_related("request__organisation", "referred_by", "member", "organisation")
         .order_by("-created_at", "-pk")
     )
 

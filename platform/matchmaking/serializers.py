@@ -18,7 +18,9 @@ from matchmaking.models import (
     TITLE_MAX_LENGTH,
     Engagement,
     Feedback,
+    FollowUp,
     HelpRequest,
+    Referral,
 )
 from members.models import CityRegion, KnowledgeStage, Language, Organisation, Sector, User
 from notifications.serializers import StrictBooleanField, StrictIntegerField
@@ -52,6 +54,16 @@ RequestSize = enum(HelpRequest.Size, "HelpRequestSize", blank=True)
 RequestClosure = enum(HelpRequest.Closure, "HelpRequestClosure", blank=True)
 RequestReview = enum(HelpRequest.Review, "HelpRequestReview")
 EngagementStatus = enum(Engagement.Status, "EngagementStatus")
+FollowUpUse = enum(FollowUp.Use, "FollowUpUse", blank=True)
+NOTE_MAX_LENGTH = Referral._meta.get_field("note").max_length
+STORY_MAX_LENGTH = FollowUp._meta.get_field("story").max_length
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(selectors.Outcome.LABELS)}, component_name="ReferralOutcome"
+)
+class OutcomeField(serializers.CharField):
+    pass
 
 
 # --- Output -----------------------------------------------------------------------------------
@@ -124,8 +136,22 @@ class PublicFeedbackSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class RequestReferralSerializer(ModelSerializer):
+    """Whom a facilitator referred the request to, for the SME and staff."""
+
+    referred_by = PersonSerializer(read_only=True, allow_null=True)
+    member = PersonSerializer(read_only=True, allow_null=True)
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "referred_by", "member", "organisation", "note", "created_at"]
+        read_only_fields = fields
+
+
 # context: ``missing`` (the readiness check, for the SME's members on a draft), ``feedback``,
-# ``may_offer`` and ``may_review``. (Comments: drf-spectacular would publish a docstring.)
+# ``referrals``, ``may_offer``, ``may_refer`` and ``may_review``. (Comments: drf-spectacular
+# would publish a docstring.)
 class HelpRequestSerializer(HelpRequestCardSerializer):
     """A request as its page shows it to the caller."""
 
@@ -150,8 +176,14 @@ class HelpRequestSerializer(HelpRequestCardSerializer):
     may_review = serializers.SerializerMethodField(
         help_text="Whether the caller (staff) may clear it for matching."
     )
+    may_refer = serializers.SerializerMethodField(
+        help_text="Whether the caller (a facilitator) may refer it to someone who could help."
+    )
     feedback = serializers.SerializerMethodField(
         help_text="The ratings and comments given on its engagements."
+    )
+    referrals = serializers.SerializerMethodField(
+        help_text="Whom facilitators referred it to (for the SME's members and staff)."
     )
 
     class Meta(HelpRequestCardSerializer.Meta):
@@ -175,7 +207,9 @@ class HelpRequestSerializer(HelpRequestCardSerializer):
             "missing",
             "may_offer",
             "may_review",
+            "may_refer",
             "feedback",
+            "referrals",
         ]
         read_only_fields = fields
 
@@ -197,9 +231,16 @@ class HelpRequestSerializer(HelpRequestCardSerializer):
     def get_may_review(self, request: HelpRequest) -> bool:
         return self.context["may_review"]
 
+    def get_may_refer(self, request: HelpRequest) -> bool:
+        return self.context["may_refer"]
+
     @extend_schema_field(PublicFeedbackSerializer(many=True))
     def get_feedback(self, request: HelpRequest) -> list:
         return PublicFeedbackSerializer(self.context["feedback"], many=True).data
+
+    @extend_schema_field(RequestReferralSerializer(many=True))
+    def get_referrals(self, request: HelpRequest) -> list:
+        return RequestReferralSerializer(self.context["referrals"], many=True).data
 
 
 class ProposedExpertSerializer(serializers.Serializer):
@@ -494,6 +535,88 @@ class GiveFeedbackSerializer(serializers.Serializer):
     hours = StrictIntegerField(
         min_value=0, max_value=500, required=False, allow_null=True, help_text="Hours given."
     )
+
+
+class ReferralSerializer(ModelSerializer):
+    """A referral in the facilitator's ledger, with how it ended (``outcome``) and its label."""
+
+    request = RequestRefSerializer(read_only=True)
+    referred_by = PersonSerializer(read_only=True, allow_null=True)
+    member = PersonSerializer(read_only=True, allow_null=True)
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+    outcome = OutcomeField(read_only=True)
+    outcome_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "request",
+            "referred_by",
+            "member",
+            "organisation",
+            "note",
+            "created_at",
+            "outcome",
+            "outcome_label",
+        ]
+        read_only_fields = fields
+
+    def get_outcome_label(self, referral) -> str:
+        return str(selectors.Outcome.LABELS[referral.outcome])
+
+
+class ReferralPageSerializer(serializers.Serializer):
+    results = ReferralSerializer(many=True, help_text="Newest first.")
+    next = serializers.URLField(allow_null=True, help_text="Older ones; null on the last page.")
+
+
+class ReferSerializer(serializers.Serializer):
+    """Whom to refer the request to: a member (``member``, their handle) or an organisation
+    (``organisation``, its slug), one of the two."""
+
+    member = handle_field(required=False, help_text="The handle of the member referred to.")
+    organisation = serializers.RegexField(
+        ORGANISATION_SLUG,
+        max_length=ORGANISATION_SLUG_MAX_LENGTH,
+        required=False,
+        help_text="The slug of the organisation referred to.",
+    )
+    note = _text(NOTE_MAX_LENGTH, help_text="Why they could help: the SME and they read it.")
+
+    def validate(self, data):
+        if ("member" in data) == ("organisation" in data):
+            raise serializers.ValidationError(
+                _("Name a member or an organisation, one of the two."), code="one_target"
+            )
+        return data
+
+
+class FollowUpSerializer(ModelSerializer):
+    engagement = serializers.IntegerField(source="engagement_id", read_only=True)
+    request = RequestRefSerializer(source="engagement.request", read_only=True)
+    use = FollowUpUse(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "engagement",
+            "request",
+            "after_days",
+            "asked_at",
+            "answered_at",
+            "use",
+            "story",
+        ]
+        read_only_fields = fields
+
+
+class AnswerFollowUpSerializer(serializers.Serializer):
+    use = serializers.ChoiceField(
+        choices=FollowUp.Use.choices, help_text="What the SME did with the help."
+    )
+    story = _text(STORY_MAX_LENGTH, help_text="What changed.")
 
 
 class CursorQuerySerializer(serializers.Serializer):

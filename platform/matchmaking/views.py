@@ -119,7 +119,7 @@ def _request_page(request, help_request, referral_form, status: int = 200) -> Ht
         "message_form": forms.MessageForm(),
         "referral_form": referral_form if may_refer else None,
         "referrals": selectors.referrals_on(help_request)
-        if help_request.referred and (sme_side or request.user.is_staff)
+        if help_request.referred and access.sees_referrals(request.user, help_request)
         else [],
     }
     return render(request, "matchmaking/request.html", context, status=status)

@@ -5,6 +5,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
@@ -13,8 +14,9 @@ from schemathesis.core.parameters import ParameterLocation
 from config.wsgi import application
 from conversations.models import Attachment, AttachmentKind
 from matchmaking import services as matchmaking_services
+from matchmaking.models import Engagement, FollowUp
 from members import services
-from members.models import Country, Membership, Profile
+from members.models import Country, Membership, Organisation, Profile
 from tests.conversations.factories import conversation
 from tests.forums.factories import PostFactory, ThreadFactory
 from tests.matchmaking.factories import draft, expert, published, sector
@@ -84,6 +86,8 @@ include-operation-id = [
     "v1_engagements_withdraw_create",
     "v1_engagements_complete_create",
     "v1_engagements_feedback_create",
+    "v1_help_requests_referrals_create",
+    "v1_follow_ups_create",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """
@@ -134,8 +138,10 @@ def point_at_real_data(case, owner=None):
     colleague's membership in it and the colleague's public profile with one field kept private;
     an open forum category with a thread ``owner`` started and a reply in it; a draft help request
     of an SME ``owner`` owns, ready to publish; an engagement whose SME side ``owner`` is on (a
-    completed one for feedback, else an expert's offer waiting for their answer; matchmaking
-    answers visitors 401 before it reads anything, so these two only for a member). Only what the
+    completed one for feedback, else an expert's offer waiting for their answer), a follow-up
+    asked on a completed one, and another SME's open request for ``owner`` made a facilitator to
+    refer (matchmaking answers visitors 401 before it reads anything, so these only for a
+    member). Only what the
     path names is made: each example costs what its operation needs."""
     if not case.path_parameters or case.meta is None:
         return
@@ -150,7 +156,13 @@ def point_at_real_data(case, owner=None):
     if wanted & {"category_slug", "thread_id", "post_id"}:
         real |= _thread_with_a_reply(owner)
     if signed_in and "request_id" in wanted:
-        real["request_id"] = draft(owner, sme_member_of(owner)).pk
+        real["request_id"] = (
+            _request_to_refer(owner)
+            if case.path.endswith("/referrals/")
+            else draft(owner, sme_member_of(owner)).pk
+        )
+    if signed_in and "follow_up_id" in wanted:
+        real["follow_up_id"] = _follow_up_of(owner)
     if signed_in and "engagement_id" in wanted:
         real["engagement_id"] = _engagement_of(owner, completed=case.path.endswith("/feedback/"))
     if signed_in and wanted & {"conversation_id", "attachment_id"}:
@@ -186,6 +198,21 @@ def _engagement_of(owner, *, completed: bool) -> int:
         matchmaking_services.accept(engagement=engagement, actor=owner)
         matchmaking_services.complete_engagement(engagement=engagement, actor=owner)
     return engagement.pk
+
+
+def _request_to_refer(owner) -> int:
+    """Another SME's open request, ``owner`` made a facilitator."""
+    MembershipFactory(user=owner, organisation__kind=Organisation.Kind.PUBLIC_FACILITATOR)
+    return published(sectors=[sector("automotive")]).pk
+
+
+def _follow_up_of(owner) -> int:
+    """A follow-up, due and asked, on a completed engagement whose SME side ``owner`` is on."""
+    engagement = Engagement.objects.get(pk=_engagement_of(owner, completed=True))
+    follow_up = engagement.follow_ups.get(after_days=30)
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_at=timezone.now())
+    matchmaking_services.ask_follow_ups()
+    return follow_up.pk
 
 
 def _conversation_with_an_attachment(owner) -> dict:
