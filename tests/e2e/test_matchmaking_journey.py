@@ -1,11 +1,14 @@
 """An SME posts a help request in Chinese, sees a ranked expert with the reasons, invites them;
-the expert accepts, they exchange messages, the SME marks the request resolved and both give
-feedback."""
+the expert accepts, they exchange messages (the expert attaches a PDF, which the SME downloads),
+the SME marks the request resolved and both give feedback."""
+
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.trust import TrustLevel
+from tests.conversations import attachment_files
 from tests.e2e.locators import field, heading
 from tests.e2e.test_messages_journey import log_out, open_menu_link
 from tests.matchmaking.factories import expert, sector, sme_member
@@ -75,9 +78,13 @@ def test_an_sme_finds_an_expert_works_with_them_and_both_give_feedback(journey):
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Accepted: the work can start.")).to_be_visible()
     page.get_by_role("link", name="Open the conversation").click()
-    field(page, "Message").fill("当然可以。请把工厂的 IATF 16949 证书发给我。")
+    field(page, "Message").fill("当然可以。请把工厂的 IATF 16949 证书发给我。附上审核清单。")
+    field(page, "Attach files").set_input_files(
+        [{"name": "审核清单.pdf", "mimeType": "application/pdf", "buffer": attachment_files.pdf()}]
+    )
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".message-body", has_text="IATF 16949")).to_be_visible()
+    expect(page.get_by_role("link", name="审核清单.pdf")).to_be_visible()
     journey.step("expert-writes")
     log_out(journey, EXPERT)
 
@@ -87,6 +94,10 @@ def test_an_sme_finds_an_expert_works_with_them_and_both_give_feedback(journey):
     journey.step("sme-inbox")
     page.locator(".conversation-item.unread").get_by_role("link").click()
     expect(page.locator(".message-body", has_text="IATF 16949")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="审核清单.pdf").click()
+    assert download.value.suggested_filename == "审核清单.pdf"
+    assert Path(download.value.path()).read_bytes() == attachment_files.pdf()
     field(page, "Message").fill("好的，今天发给您。")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".message-body", has_text="今天发给您")).to_be_visible()
