@@ -17,7 +17,6 @@ nor the type the sender's browser gave decides anything; they must only agree wi
 import codecs
 import re
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -29,7 +28,6 @@ from django.core.files import File
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from conversations.models import ATTACHMENT_NAME_LENGTH, AttachmentKind
 from core import images
@@ -65,6 +63,7 @@ ACCEPT = ",".join(extension for extensions in EXTENSIONS.values() for extension 
 
 PDF_HEADER, PDF_END, PDF_END_WITHIN = b"%PDF-", b"%%EOF", 1024  # readers look this far back
 PNG_SIGNATURE, JPEG_SIGNATURE, ZIP_SIGNATURE = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04"
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 IMAGE_KINDS = {"JPEG": Kind.JPEG, "MPO": Kind.JPEG, "PNG": Kind.PNG, "WEBP": Kind.WEBP}
 
 # An Office document of 10 MB unpacks to ~150 MB of XML at most, in a few thousand parts.
@@ -248,31 +247,11 @@ def check_pdf_end(upload) -> None:
 
 def image_kind(upload) -> str:
     """The image's kind once it is decoded whole within ``core.images``' budget (its messages)."""
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=("JPEG", "PNG", "WEBP")) as image:
-                full_size = image.size
-                image.draft("RGB", (1, 1))  # a JPEG is decoded at 1/8 scale, every byte read
-                images.check_decoding_cost(image, full_size)
-                image.load()
-                return IMAGE_KINDS[image.format]
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(
-            _("The image has far too many pixels to be a photo."), code="too_many_pixels"
-        ) from error
-    except OSError as error:
-        if "truncated" in str(error).lower():
-            raise ValidationError(
-                _("The image is incomplete: the file was cut short. Try exporting it again."),
-                code="truncated",
-            ) from error
-        raise images.unreadable() from error
-    except Exception as error:  # Pillow's decoders fail on hostile files in many ways
-        raise images.unreadable() from error
+    with images.decoded_within_budget(
+        upload, IMAGE_FORMATS, accepted=tuple(IMAGE_KINDS), draft_size=(1, 1)
+    ) as image:
+        image.load()  # a JPEG at 1/8 scale, every byte read
+        return IMAGE_KINDS[image.format]
 
 
 def office_kind(upload) -> str:

@@ -8,6 +8,7 @@ that still covers the portrait, and the image is shrunk before it is turned upri
 """
 
 import warnings
+from contextlib import contextmanager
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -35,16 +36,35 @@ def portrait_jpeg(upload, *, size: int = PORTRAIT_SIZE) -> bytes:
     """The upload cropped to its centre square, turned upright and scaled to ``size`` pixels,
     as JPEG bytes; a ValidationError for any file that is not a photo we can safely read."""
     check_byte_size(upload)
+    with decoded_within_budget(
+        upload, OPENED_FORMATS, accepted=ACCEPTED_FORMATS, draft_size=(size, size)
+    ) as image:
+        portrait = centre_square(image, size)
+    output = BytesIO()
+    portrait.save(output, format="JPEG", quality=85, optimize=True)
+    return output.getvalue()
+
+
+@contextmanager
+def decoded_within_budget(
+    upload, formats: tuple[str, ...], *, accepted: tuple[str, ...], draft_size: tuple[int, int]
+):
+    """The upload opened as one of ``formats`` (a wrong type among them if not ``accepted``) and
+    drafted to ``draft_size`` (JPEG: libjpeg scales by 1/2, 1/4 or 1/8), once its decoding cost
+    is within the budget. Whatever Pillow
+    raises on a hostile file, here or while the ``with`` block decodes it, becomes a
+    ValidationError that says what is wrong."""
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=OPENED_FORMATS) as image:
-                check_format(image)
+            with Image.open(upload, formats=formats) as image:
+                if image.format not in accepted:
+                    raise ValidationError(_("Use a JPEG, PNG or WebP image."), code="wrong_type")
                 full_size = image.size
-                image.draft("RGB", (size, size))  # JPEG: libjpeg scales by 1/2, 1/4 or 1/8
+                image.draft("RGB", draft_size)
                 check_decoding_cost(image, full_size)
-                portrait = centre_square(image, size)
+                yield image
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -60,9 +80,6 @@ def portrait_jpeg(upload, *, size: int = PORTRAIT_SIZE) -> bytes:
         raise unreadable() from error
     except Exception as error:  # Pillow's decoders fail on hostile files in many ways
         raise unreadable() from error
-    output = BytesIO()
-    portrait.save(output, format="JPEG", quality=85, optimize=True)
-    return output.getvalue()
 
 
 def check_byte_size(upload) -> None:
@@ -74,11 +91,6 @@ def check_byte_size(upload) -> None:
             code="too_large",
             params={"size": number_format(upload.size / 1024 / 1024, 1)},
         )
-
-
-def check_format(image: Image.Image) -> None:
-    if image.format not in ACCEPTED_FORMATS:
-        raise ValidationError(_("Use a JPEG, PNG or WebP image."), code="wrong_type")
 
 
 def check_decoding_cost(image: Image.Image, full_size: tuple[int, int]) -> None:
