@@ -206,7 +206,7 @@ def test_tasks_queued_from_several_processes_run_exactly_once_and_the_worker_liv
 
 def answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
+        with urllib.request.urlopen(url, timeout=15) as response:  # noqa: S310 - our own server
             return response.status == 200
     except OSError:
         return False

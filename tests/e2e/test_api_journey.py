@@ -27,7 +27,8 @@ def test_member_creates_a_token_and_reads_the_api_docs(journey, transactional_db
     journey.step("new-token")
 
     page.get_by_role("link", name="Read the API documentation").click()
-    expect(page.get_by_role("heading", name="KnowBridge API")).to_be_visible()
+    # Swagger UI reads the whole schema first: seconds on a loaded two-core machine.
+    expect(page.get_by_role("heading", name="KnowBridge API")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("/api/v1/account/").first).to_be_visible()
     # Swagger UI nests its copy and expand buttons inside each operation's header button.
     journey.step("api-docs", third_party=(".opblock-summary-control",))
