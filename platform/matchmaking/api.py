@@ -215,17 +215,23 @@ class _RequestAction(APIView):
         return request_response(request, help_request.pk)
 
 
-def _request_action(summary: str, description: str):
+def _action(summary: str, description: str, *, on, answers, body=None):
+    """The schema of a button of a request's or an engagement's page: a POST on the object
+    the path parameter ``on`` names, which ``answers`` with the object as it is then."""
     return extend_schema_view(
         post=extend_schema(
             tags=TAGS,
             summary=summary,
             description=description,
-            parameters=[REQUEST_ID],
-            request=None,
-            responses={200: serializers.HelpRequestSerializer, **FORBIDDEN},
+            parameters=[on],
+            request=body,
+            responses={200: answers, **FORBIDDEN},
         )
     )
+
+
+def _request_action(summary: str, description: str):
+    return _action(summary, description, on=REQUEST_ID, answers=serializers.HelpRequestSerializer)
 
 
 @_request_action(
@@ -484,15 +490,8 @@ class _EngagementAction(APIView):
 
 
 def _engagement_action(summary: str, description: str, *, body=None):
-    return extend_schema_view(
-        post=extend_schema(
-            tags=TAGS,
-            summary=summary,
-            description=description,
-            parameters=[ENGAGEMENT_ID],
-            request=body,
-            responses={200: serializers.EngagementSerializer, **FORBIDDEN},
-        )
+    return _action(
+        summary, description, on=ENGAGEMENT_ID, answers=serializers.EngagementSerializer, body=body
     )
 
 

@@ -382,6 +382,18 @@ class Referral(models.Model):
     """A facilitator points a request to a member or to another organisation that may help, with
     a note; the facilitator's ledger follows how it ended (``selectors.referral_ledger``)."""
 
+    class Outcome(models.TextChoices):
+        """How a referral ended: from the engagement the member (or a member of the
+        organisation) referred to took on the request, else from the request itself."""
+
+        HELPED = "helped", _("Helped: the engagement was completed")
+        UNDER_WAY = "under_way", _("Engagement under way")
+        ASKED = "asked", _("Invitation or offer waiting for an answer")
+        NOT_TAKEN = "not_taken", _("Asked, but it did not go ahead")
+        RESOLVED_OTHERWISE = "resolved_otherwise", _("Resolved with someone else's help")
+        CLOSED = "closed", _("Request closed without an engagement")
+        WAITING = "waiting", _("No engagement yet")
+
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="referrals")
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -429,6 +441,11 @@ class Referral(models.Model):
 
     def __str__(self):
         return str(self.request)
+
+    @property
+    def outcome_label(self) -> str:
+        """The label of the ``outcome`` the ledger reads with each referral."""
+        return self.Outcome(self.outcome).label
 
 
 class FollowUp(models.Model):

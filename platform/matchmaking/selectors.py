@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from conversations.models import Conversation
 from core import search
@@ -233,27 +232,7 @@ def referrals_on(request: HelpRequest) -> list[Referral]:
     )
 
 
-class Outcome:
-    """How a referral ended, as the ledger tells it: from the engagement the member (or a member
-    of the organisation) referred to took on the request, else from the request itself."""
-
-    HELPED = "helped"
-    UNDER_WAY = "under_way"
-    ASKED = "asked"
-    NOT_TAKEN = "not_taken"
-    RESOLVED_OTHERWISE = "resolved_otherwise"
-    CLOSED = "closed"
-    WAITING = "waiting"
-
-    LABELS = {
-        HELPED: gettext_lazy("Helped: the engagement was completed"),
-        UNDER_WAY: gettext_lazy("Engagement under way"),
-        ASKED: gettext_lazy("Invitation or offer waiting for an answer"),
-        NOT_TAKEN: gettext_lazy("Asked, but it did not go ahead"),
-        RESOLVED_OTHERWISE: gettext_lazy("Resolved with someone else's help"),
-        CLOSED: gettext_lazy("Request closed without an engagement"),
-        WAITING: gettext_lazy("No engagement yet"),
-    }
+Outcome = Referral.Outcome
 
 
 def referral_ledger(member) -> QuerySet:
@@ -273,9 +252,9 @@ def referral_ledger(member) -> QuerySet:
 
 def ledger_summary(ledger: QuerySet) -> list[tuple[str, str, int]]:
     """How many referrals of the ledger ended each way: (outcome, label, count), in the
-    ``Outcome.LABELS`` order, for the ledger's chart."""
+    ``Outcome`` order, for the ledger's chart."""
     counts = dict(ledger.order_by().values_list("outcome").annotate(number=Count("pk")))
-    return [(key, label, counts.get(key, 0)) for key, label in Outcome.LABELS.items()]
+    return [(key, label, counts.get(key, 0)) for key, label in Outcome.choices]
 
 
 def _with_outcome(referrals: QuerySet) -> QuerySet:

@@ -55,15 +55,9 @@ RequestClosure = enum(HelpRequest.Closure, "HelpRequestClosure", blank=True)
 RequestReview = enum(HelpRequest.Review, "HelpRequestReview")
 EngagementStatus = enum(Engagement.Status, "EngagementStatus")
 FollowUpUse = enum(FollowUp.Use, "FollowUpUse", blank=True)
+ReferralOutcome = enum(Referral.Outcome, "ReferralOutcome")
 NOTE_MAX_LENGTH = Referral._meta.get_field("note").max_length
 STORY_MAX_LENGTH = FollowUp._meta.get_field("story").max_length
-
-
-@extend_schema_field(
-    {"type": "string", "enum": list(selectors.Outcome.LABELS)}, component_name="ReferralOutcome"
-)
-class OutcomeField(serializers.CharField):
-    pass
 
 
 # --- Output -----------------------------------------------------------------------------------
@@ -544,8 +538,8 @@ class ReferralSerializer(ModelSerializer):
     referred_by = PersonSerializer(read_only=True, allow_null=True)
     member = PersonSerializer(read_only=True, allow_null=True)
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
-    outcome = OutcomeField(read_only=True)
-    outcome_label = serializers.SerializerMethodField()
+    outcome = ReferralOutcome(read_only=True)
+    outcome_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = Referral
@@ -561,9 +555,6 @@ class ReferralSerializer(ModelSerializer):
             "outcome_label",
         ]
         read_only_fields = fields
-
-    def get_outcome_label(self, referral) -> str:
-        return str(selectors.Outcome.LABELS[referral.outcome])
 
 
 class ReferralPageSerializer(serializers.Serializer):

@@ -256,7 +256,6 @@ def referrals(request: HttpRequest) -> HttpResponse:
         "page": _page(request, ledger, "-created_at"),
         "summary": summary,
         "summary_total": sum(count for _key, _label, count in summary),
-        "labels": selectors.Outcome.LABELS,
         "is_facilitator": member_selectors.is_facilitator(request.user),
     }
     return render(request, "matchmaking/referrals.html", context)
