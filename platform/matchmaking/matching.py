@@ -16,12 +16,10 @@ city-region with the request is not proposed (``ABLE``).
 
 Why it is fast at 100,000 members: each kind of tie is one lookup, answered from an index
 (members 0014), for the request's own values (its sectors, its city-regions, the tags its text
-names …) that yields (member, points) rows; the database adds them up per member who takes
-requests, keeps the few thousand able to help who have room for one more, and sorts them, in
-one query. It counts in hundredths of a point: whole numbers, exact, and on PostgreSQL much
-cheaper than its decimals. What the profile row alone adds (``_Bonus``: languages and
-engagement types read from its tokens, its city-region, the working hours shared) is read for
-the candidates within its reach of the best only, most candidates sharing a sector and no more.
+names …) that yields (member, points) rows; they are joined to the profiles of the members who
+take requests, read from a partial index that holds all the ranking reads of them (members
+0015, so no table row is visited), added up per member and sorted, in one query. It counts in
+hundredths of a point: whole numbers, exact, and on PostgreSQL much cheaper than its decimals.
 No score is kept between requests: a changed profile counts at once.
 
 The reasons are worked out in Python for the page's members only.
@@ -88,7 +86,6 @@ ENGAGEMENT_FOR_SIZE = {
 WORKING_DAY = (time(9), time(18))  # an expert's and an SME's, each in their own time zone
 LONGEST_TERM = 4  # words (or Chinese words) in the longest expertise tag looked for
 MOST_CANDIDATES = 5000  # phrases of a request's text looked up as tags
-SLACK = 1  # hundredth of a point: room for rounding where sums of points are compared
 
 
 @dataclass
@@ -384,26 +381,16 @@ def _has_token(prefix: str, pk: int) -> tuple[str, list]:
     return f"{_PADDED_TOKENS} LIKE %s", [f"% {prefix}{pk} %"]
 
 
-@dataclass
-class _Bonus:
-    """Points read from the profile row alone: what its tokens (``members.directory.tokens_of``)
-    share with the request (its working languages, the engagement its size calls for), its
-    city-region in Canada being one of the request's, and the working hours that city-region
-    shares with the SME's. ``most`` is the most they can add up to."""
-
-    sql: str
-    params: list
-    most: int
-
-
-def _bonus(values: dict[str, list[int]], hours: dict[int, SharedHours]) -> _Bonus:
-    terms, params, most = [], [], 0
+def _bonus(values: dict[str, list[int]], hours: dict[int, SharedHours]) -> tuple[str, list]:
+    """The points read from the profile row alone, as SQL and its parameters: what its tokens
+    (``members.directory.tokens_of``) share with the request (its working languages, the
+    engagement its size calls for), its city-region in Canada being one of the request's, and
+    the working hours that city-region shares with the SME's."""
+    terms, params = [], []
 
     def add(condition: tuple[str, list], points: int) -> None:
-        nonlocal most
         terms.append(f"(CASE WHEN {condition[0]} THEN {points} ELSE 0 END)")
         params.extend(condition[1])
-        most += points
 
     for prefix, key, weight in (
         ("l", "languages", "language"),
@@ -419,8 +406,7 @@ def _bonus(values: dict[str, list[int]], hours: dict[int, SharedHours]) -> _Bonu
             f"(CASE p.canadian_region_id {hours_of_region} ELSE 0 END) * {_points('time_zone')}"
         )
         params.extend(value for pk, shared in hours.items() for value in (pk, shared.hours))
-        most += max(shared.hours for shared in hours.values()) * _points("time_zone")
-    return _Bonus(" + ".join(terms) or "0", params, most)
+    return " + ".join(terms) or "0", params
 
 
 def _points(weight: str) -> int:
@@ -436,9 +422,9 @@ def _cap(expression: str, cap: int) -> str:
 def _scores(
     request: HelpRequest, values: dict, hours: dict[int, SharedHours], size: int
 ) -> list[tuple[int, float]]:
-    """In two steps: every candidate's points from their ties (grouped), record and years,
-    then the ``_Bonus`` for those within its reach of the ``size``-th best only, which is all
-    a candidate further down could make up (most candidates share a sector and no more)."""
+    """The ``size`` best (member, score): the points of each member's ties added up, with what
+    their profile row and ``ExpertRecord`` add, for those able to help who take requests and
+    have room for one more engagement."""
     parts, params = _parts(values)
     profiles = Profile._meta.db_table
     listings = _in("p.findable_as", findable_listings(SignedInMember()))
@@ -449,7 +435,7 @@ def _scores(
         conditions = [_has_token("l", pk) for pk in values["languages"]]
         language_filter = f" AND ({' OR '.join(condition for condition, _ in conditions)})"
         language_params = [param for _, its_params in conditions for param in its_params]
-    bonus = _bonus(values, hours)
+    bonus, bonus_params = _bonus(values, hours)
     # The SMEs' private scores, not the public ratings, which inflate; none counts as a 3.
     rated = (
         "(COALESCE(CAST(r.sme_score_total AS DOUBLE PRECISION) / NULLIF(r.sme_scores, 0), 3) - 3)"
@@ -457,20 +443,19 @@ def _scores(
     # Members whose ties to the request make them able to help, with room for one more
     # engagement, the busy ones lower, those who helped before higher.
     sql = (
-        "WITH candidates AS ("  # noqa: S608
-        "SELECT s.user_id, s.last_active_at, s.points "
+        "SELECT s.user_id, s.points "  # noqa: S608
         f"+ {_cap('COALESCE(r.completed, 0)', HELPED_CAP)} * {_points('helped')} "
         f"- (COALESCE(r.pending, 0) + COALESCE(r.under_way, 0)) * {_points('busy')} "
-        f"+ {rated} * {_points('rated')} AS points "
+        f"+ {rated} * {_points('rated')} AS score "
         "FROM ("
-        "SELECT p.user_id, p.last_active_at, p.max_open_engagements, "
-        f"SUM(tie.points) + {experience} * {_points('experience_year')} AS points "
+        f"SELECT p.user_id, p.last_active_at, p.max_open_engagements, SUM(tie.points) "
+        f"+ {experience} * {_points('experience_year')} + {bonus} AS points "
         f"FROM ({' UNION ALL '.join(parts)}) tie "
         f"JOIN {profiles} p ON p.user_id = tie.member "
         "WHERE p.offers_expertise AND p.open_to_requests AND NOT p.paused "
         f"AND {listings[0]}"
         f"{language_filter} "
-        "GROUP BY p.user_id, p.years_experience, p.last_active_at, p.max_open_engagements "
+        "GROUP BY p.user_id "
         "HAVING SUM(tie.able) > 0"
         ") s "
         f"LEFT JOIN {ExpertRecord._meta.db_table} r ON r.expert_id = s.user_id "
@@ -478,24 +463,17 @@ def _scores(
         f"AND s.user_id NOT IN (SELECT user_id FROM {Membership._meta.db_table} "
         "WHERE organisation_id = %s) "
         f"AND s.user_id NOT IN (SELECT expert_id FROM {Engagement._meta.db_table} "
-        "WHERE request_id = %s)"
-        ") "
-        f"SELECT c.user_id, c.points + {bonus.sql} AS score FROM candidates c "
-        f"JOIN {profiles} p ON p.user_id = c.user_id "
-        "WHERE c.points >= (SELECT MIN(points) FROM "
-        "(SELECT points FROM candidates ORDER BY points DESC LIMIT %s) best) "
-        f"- {bonus.most + SLACK} "
-        "ORDER BY score DESC, c.last_active_at DESC, c.user_id DESC "
+        "WHERE request_id = %s) "
+        "ORDER BY score DESC, s.last_active_at DESC, s.user_id DESC "
         "LIMIT %s"
     )
     arguments = [
+        *bonus_params,
         *params,
         *listings[1],
         *language_params,
         request.organisation_id,
         request.pk,
-        *bonus.params,
-        size,
         size,
     ]
     with connections[HelpRequest.objects.db].cursor() as cursor:

@@ -415,6 +415,7 @@ class Profile(models.Model):
                     "last_active_at",
                     "max_open_engagements",
                     "tokens",
+                    "canadian_region",
                 ],
                 condition=Q(offers_expertise=True, open_to_requests=True, paused=False),
                 name="profile_taking_requests",
