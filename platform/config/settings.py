@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "conversations",
     "forums",
     "matchmaking",
+    "economy",
+    "digests",
 ]
 
 MIDDLEWARE = [

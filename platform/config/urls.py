@@ -22,6 +22,8 @@ api_v1 = [
     path("", include("conversations.api_urls")),
     path("", include("forums.api_urls")),
     path("", include("matchmaking.api_urls")),
+    path("", include("economy.api_urls")),
+    path("", include("digests.api_urls")),
 ]
 
 urlpatterns = [
@@ -40,6 +42,8 @@ urlpatterns = [
     path("messages/", include("conversations.urls")),
     path("forums/", include("forums.urls")),
     path("requests/", include("matchmaking.urls")),
+    path("economy/", include("economy.urls")),
+    path("digests/", include("digests.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
