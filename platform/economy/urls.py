@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "economy"
-urlpatterns: list = []
+urlpatterns = [
+    path("indicators/", include("economy.indicator_urls")),
+]
