@@ -92,6 +92,9 @@ class Subscription(models.Model):
         help_text=_("Empty: the language of your interface."),
     )
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When beat last queued this member's digest: a task lost on the way is queued again once
+    # this is old enough, while one still waiting in the queue is not queued twice.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
