@@ -9,8 +9,8 @@ from economy.models import EconomyUpdate
 def tokens_of(update: EconomyUpdate) -> str:
     """``s12`` for each sector, ``k5`` for each city-region, ``g`` and the language (``gfr``,
     ``gzhhans``): what the list's filters and the digests ask for in one index lookup."""
-    tokens = [f"s{sector.pk}" for sector in update.sectors.all()]
-    tokens += [f"k{region.pk}" for region in update.city_regions.all()]
+    tokens = [f"s{pk}" for pk in sorted(sector.pk for sector in update.sectors.all())]
+    tokens += [f"k{pk}" for pk in sorted(region.pk for region in update.city_regions.all())]
     tokens.append("g" + "".join(char for char in update.language.lower() if char.isalnum()))
     return " ".join(tokens)
 

@@ -174,8 +174,8 @@ class Command(BaseCommand):
             guid=f"scale-{index}" if imported else "",
             search_text=segment(f"{title} {summary} {body}"),
             tokens=" ".join(
-                [f"s{sector.pk}" for sector in sectors]
-                + [f"k{region.pk}" for region in regions]
+                [f"s{pk}" for pk in sorted(sector.pk for sector in sectors)]
+                + [f"k{pk}" for pk in sorted(region.pk for region in regions)]
                 + ["g" + language.replace("-", "")]
             ),
         )
