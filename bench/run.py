@@ -1,8 +1,8 @@
 """`make bench`: load the platform's key pages and API lists on PostgreSQL and report the figures.
 
 1. checks that PostgreSQL answers, creates the benchmark database if needed and migrates it;
-2. generates the scale data set (`manage.py seed_scale`, then `seed_forums` and
-   `seed_matchmaking`) unless the database already holds it;
+2. generates the scale data set (`manage.py seed_scale`, then `seed_forums`, `seed_matchmaking`
+   and `seed_economy`) unless the database already holds it;
 3. starts gunicorn (2 sync workers) on a free port of 127.0.0.1, with DEBUG off and BENCHMARK on;
 4. warms every endpoint up, then loads each one in turn from a separate locust process;
 5. reads the server-side time of every request (µs) from gunicorn's access log, the client-side
@@ -13,9 +13,9 @@
 
 Knobs (environment): DATABASE_URL (a PostgreSQL URL; default the local knowbridge_bench database),
 BENCH_MEMBERS, BENCH_ORGANISATIONS, BENCH_THREADS, BENCH_POSTS, BENCH_LONG_THREADS,
-BENCH_LONG_SIZE, BENCH_REQUESTS (size of the data set), BENCH_SEARCH_MIX and BENCH_MIX_SIZE
-(distinct forum and directory searches, each asked once), BENCH_RANK_MIX (distinct help requests
-ranked, each once), BENCH_SECONDS (load per endpoint),
+BENCH_LONG_SIZE, BENCH_REQUESTS, BENCH_UPDATES (size of the data set), BENCH_SEARCH_MIX and
+BENCH_MIX_SIZE (distinct forum and directory searches, each asked once), BENCH_RANK_MIX
+(distinct help requests ranked, each once), BENCH_SECONDS (load per endpoint),
 BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
 BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_ONLY (comma-separated endpoint names, e.g.
 forum_category,forum_latest: load only those and the baseline, while working on them).
@@ -78,6 +78,7 @@ class Config:
     long_threads: int
     long_size: int
     requests: int
+    updates: int
     rank_mix: int
     search_mix: int
     mix_size: int
@@ -100,6 +101,7 @@ class Config:
             long_threads=int(env.get("BENCH_LONG_THREADS", 4)),
             long_size=int(env.get("BENCH_LONG_SIZE", 5_000)),
             requests=int(env.get("BENCH_REQUESTS", 20_000)),
+            updates=int(env.get("BENCH_UPDATES", 5_000)),
             rank_mix=max(1, int(env.get("BENCH_RANK_MIX", 150))),
             search_mix=max(1, int(env.get("BENCH_SEARCH_MIX", 360))),
             mix_size=max(1, int(env.get("BENCH_MIX_SIZE", MIX_SIZE))),
@@ -211,8 +213,9 @@ def setup_django() -> None:
 
 
 def ensure_dataset(config: Config) -> dict | None:
-    """Run seed_scale, then seed_forums, unless the database holds the data set of the requested
-    size (the forums' set is made again whenever the members are).
+    """Run seed_scale, then seed_forums, seed_matchmaking and seed_economy, unless the database
+    holds the data set of the requested size (the others are made again whenever the members
+    are).
 
     Returns the seeds' time per phase when they ran."""
     from django.core.management import call_command
@@ -271,6 +274,16 @@ def ensure_dataset(config: Config) -> dict | None:
             stdout=output,
         )
         seeds.append(("matchmaking: ", output.getvalue()))
+    from economy.models import EconomyUpdate
+
+    updates = EconomyUpdate.objects.count()
+    if not seeds and updates == config.updates:
+        say(f"economy updates present: {updates:,}")
+    else:
+        say(f"generating the economy updates: {config.updates:,}")
+        output = Tee(sys.stdout)
+        call_command("seed_economy", updates=config.updates, force=updates > 0, stdout=output)
+        seeds.append(("economy: ", output.getvalue()))
     if not seeds:
         return None
     phases, total = {}, 0.0

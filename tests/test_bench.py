@@ -78,6 +78,7 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         "BENCH_MIX_SIZE": "120",
         "BENCH_REQUESTS": "400",
         "BENCH_RANK_MIX": "100",
+        "BENCH_UPDATES": "200",
         "BENCH_SECONDS": "1",
         "BENCH_RESULTS": str(tmp_path),
     }
