@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from economy import services
-from economy.models import EconomyUpdate, FeedSource
 from economy.indexing import index_update
+from economy.models import EconomyUpdate, FeedSource
 from members.models import CityRegion, Sector
 from tests.members.factories import UserFactory
 
