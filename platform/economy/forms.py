@@ -11,6 +11,13 @@ from members.models import CityRegion, Sector
 
 
 class UpdateForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label=EconomyUpdate._meta.get_field("source_url").verbose_name,
+        max_length=EconomyUpdate._meta.get_field("source_url").max_length,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = EconomyUpdate
         fields = [

@@ -11,27 +11,32 @@ from economy import services
 from economy.indexing import index_update
 from economy.models import EconomyUpdate, FeedSource
 from members.models import CityRegion, Sector
-from tests.members.factories import UserFactory
+from tests.members.factories import UserFactory, with_authenticator
 
 SUMMARY = "Shenzhen cut the fees foreign-invested start-ups pay to register a company."
 BODY = "The change applies from next month.\n\n- Fees halved\n- One-window filing"
 
 
+def staff(**fields):
+    """Staff, with the authenticator app staff must set up before they may work."""
+    return with_authenticator(UserFactory(is_staff=True, **fields))
+
+
 def editor(**fields):
-    user = UserFactory(is_staff=True, **fields)
+    user = staff(**fields)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
 
 
 def moderator(**fields):
     """Staff, but not an Editor."""
-    user = UserFactory(is_staff=True, **fields)
+    user = staff(**fields)
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
 
 
 def administrator(**fields):
-    return UserFactory(is_staff=True, is_superuser=True, **fields)
+    return staff(is_superuser=True, **fields)
 
 
 def sector(slug: str) -> Sector:
