@@ -53,6 +53,9 @@ class EconomyUpdateCardSerializer(ModelSerializer):
     sectors = ReferenceListField()
     city_regions = ReferenceListField()
     language = LanguageField(read_only=True)
+    source_url = serializers.CharField(
+        read_only=True, help_text="The source's web address; empty when there is none."
+    )
 
     class Meta:
         model = EconomyUpdate

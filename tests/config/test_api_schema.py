@@ -2,6 +2,7 @@ import re
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Group
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
@@ -13,6 +14,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from config.wsgi import application
 from conversations.models import Attachment, AttachmentKind
+from economy import services as economy_services
 from matchmaking import services as matchmaking_services
 from matchmaking.models import Engagement, FollowUp
 from members import services
@@ -53,8 +55,10 @@ def test_interactive_docs_are_served_from_local_static_files(client):
 # a handle naming no member the caller may see or no member of the SME, a title too short once
 # weighed, a request not ready to publish or in a state that refuses the change (published,
 # ended, not live, waiting for review), an expert who cannot be asked now, an invitation already
-# answered or expired, feedback given twice. Every other check, and every other operation, keeps
-# the defaults.
+# answered or expired, feedback given twice; in economy updates, a title too short once weighed,
+# a source that is no web address, a time to publish at already gone by, an update already
+# published (or not) or left without a summary or body. Every other check, and every other
+# operation, keeps the defaults.
 RULES_BEYOND_THE_SCHEMA = """
 [[operations]]
 include-operation-id = [
@@ -88,6 +92,11 @@ include-operation-id = [
     "v1_engagements_feedback_create",
     "v1_help_requests_referrals_create",
     "v1_follow_ups_create",
+    "v1_economy_updates_create",
+    "v1_economy_updates_partial_update",
+    "v1_economy_updates_publish_create",
+    "v1_economy_updates_unpublish_create",
+    "v1_economy_updates_discard_create",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """
@@ -141,8 +150,11 @@ def point_at_real_data(case, owner=None):
     completed one for feedback, else an expert's offer waiting for their answer), a follow-up
     asked on a completed one, and another SME's open request for ``owner`` made a facilitator to
     refer (matchmaking answers visitors 401 before it reads anything, so these only for a
-    member). Only what the
+    member); an economy update, a draft of ``owner``'s to change, publish or discard or else a
+    published one, ``owner`` made an Editor for every economy update operation. Only what the
     path names is made: each example costs what its operation needs."""
+    if owner is not None and case.path.startswith("/api/v1/economy-updates/"):
+        owner.groups.add(Group.objects.get(name="Editors"))  # past the 403 to the bodies
     if not case.path_parameters or case.meta is None:
         return
     if case.meta.is_negative_at(ParameterLocation.PATH):
@@ -165,6 +177,11 @@ def point_at_real_data(case, owner=None):
         real["follow_up_id"] = _follow_up_of(owner)
     if signed_in and "engagement_id" in wanted:
         real["engagement_id"] = _engagement_of(owner, completed=case.path.endswith("/feedback/"))
+    if "update_id" in wanted:
+        real["update_id"] = _economy_update(
+            owner,
+            draft=case.path.endswith(("/{update_id}/", "/publish/", "/discard/")) and signed_in,
+        )
     if signed_in and wanted & {"conversation_id", "attachment_id"}:
         real |= _conversation_with_an_attachment(owner)
     for name in wanted & real.keys():
@@ -227,6 +244,20 @@ def _conversation_with_an_attachment(owner) -> dict:
         size=100,
     )
     return {"conversation_id": chat.pk, "attachment_id": attachment.pk}
+
+
+def _economy_update(owner, *, draft: bool) -> int:
+    """An Editor's draft (for an Editor to change, publish or discard), else a published update
+    (for everyone to read, and an Editor to unpublish)."""
+    update = economy_services.create_update(
+        author=owner,
+        title="Shenzhen halves registration fees",
+        summary="Foreign-invested start-ups pay half.",
+        language="en",
+    )
+    if not draft:
+        economy_services.publish_update(update=update, actor=owner)
+    return update.pk
 
 
 def _thread_with_a_reply(owner) -> dict:
