@@ -131,7 +131,8 @@ class Delivery(models.Model):
         INACTIVE = "inactive", _("Member inactive for 180 days")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         NO_ADDRESS = "no_address", _("No deliverable e-mail address")
-        SMTP = "smtp", _("The mail server refused it")
+        SMTP = "smtp", _("The mail server could not take it (tried again later)")
+        REFUSED = "refused", _("The mail server refused the address")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,6 +151,7 @@ class Delivery(models.Model):
     since = models.DateTimeField(_("covers since"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=16, blank=True)
     message_id = models.CharField(_("message id"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts to send"), default=0)
     created_at = models.DateTimeField(_("decided"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from digests.models import Delivery, Subscription
+
+
+class SubscriptionForm(forms.ModelForm):
+    class Meta:
+        model = Subscription
+        fields = [
+            "frequency",
+            "weekday",
+            "day_of_month",
+            "hour",
+            "time_zone",
+            "language",
+            "follows_profile",
+            "sectors",
+            "city_regions",
+            "indicators",
+        ]
+        widgets = {
+            "frequency": forms.RadioSelect,
+            "sectors": forms.CheckboxSelectMultiple,
+            "city_regions": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+        labels = {"language": _("Language of the digest")}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *list(Delivery.Status.choices)], required=False
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("All")), *list(Delivery.Reason.choices)], required=False
+    )
