@@ -80,7 +80,7 @@ class ImportReport:
             self.more_errors += 1
 
 
-def max_bytes() -> int:
+def size_limit() -> int:
     return getattr(settings, "INDICATOR_CSV_MAX_BYTES", MAX_BYTES)
 
 
@@ -89,14 +89,18 @@ def import_values(
     file: BinaryIO | bytes,
     indicator: Indicator | None = None,
     progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
 ) -> ImportReport:
     """Read ``file`` (bytes or a binary file) and write its values, in one transaction; see the
     module's docstring.
+
     ``indicator`` is the one the file is about when it has no indicator column. ``progress`` is
-    called with the number of lines read since its last call. Raises ValidationError when the
-    file as a whole cannot be read (too large, not text, empty, no indicator to file it under).
+    called with the number of lines read since its last call. ``max_bytes`` replaces the size
+    limit (``size_limit()``), for a command staff run on the server. Raises ValidationError when
+    the file as a whole cannot be read (too large, not text, empty, no indicator to file it
+    under).
     """
-    text = _decode(_read_bounded(file))
+    text = _decode(_read_bounded(file, max_bytes or size_limit()))
     report = ImportReport()
     parsed = _parse(text, indicator=indicator, report=report, progress=progress)
     try:
@@ -112,8 +116,7 @@ def import_values(
 # --- Reading the file -------------------------------------------------------------------------
 
 
-def _read_bounded(file: BinaryIO | bytes) -> bytes:
-    limit = max_bytes()
+def _read_bounded(file: BinaryIO | bytes, limit: int) -> bytes:
     data = file if isinstance(file, bytes) else file.read(limit + 1)
     if len(data) > limit:
         raise ValidationError(

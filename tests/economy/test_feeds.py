@@ -6,8 +6,10 @@ import html
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from core.markdown import render_post
@@ -15,6 +17,7 @@ from economy import feeds, tasks
 from economy.models import EconomyUpdate, FeedSource
 from members.models import CityRegion, Sector
 from tests.economy.feed_server import FeedServer
+from tests.members.factories import UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -545,3 +548,71 @@ def test_the_beat_task_imports_active_sources_that_are_due(server):
     assert totals == {"sources": 1, "new": 2, "not_modified": 0, "failed": 0}
     assert set(EconomyUpdate.objects.values_list("feed", flat=True)) == {due.pk}
     assert [received.path for received in server.received] == ["/a"]
+
+
+# --- Admin ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(with_authenticator(UserFactory(is_staff=True, is_superuser=True)))
+    return client
+
+
+def test_staff_see_each_source_with_its_state_and_import_one_now(server, admin_client):
+    good = source(server.serve("/good", body=RSS.encode()), name="Good feed")
+    broken = source(server.serve("/broken", body=b"<rss><channel><item>"), name="Broken feed")
+
+    response = admin_client.post(
+        "/admin/economy/feedsource/",
+        {"action": "import_now", "_selected_action": [good.pk, broken.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert "Good feed: 2 new updates, 0 already imported." in shown
+    assert any(text.startswith("Broken feed: The feed is not well-formed XML") for text in shown)
+    page = admin_client.get("/admin/economy/feedsource/").content.decode()
+    assert "Failing" in page
+    assert "Working" in page
+    assert "not well-formed" in page
+    detail = admin_client.get(f"/admin/economy/feedsource/{good.pk}/change/").content.decode()
+    assert "2 updates imported" in detail
+
+
+def test_staff_may_only_add_http_feeds_and_a_new_address_starts_afresh(admin_client):
+    fields = {"name": "F", "language": "en", "active": "on"}
+    refused = admin_client.post(
+        "/admin/economy/feedsource/add/", {**fields, "url": "ftp://example.com/feed"}
+    )
+    assert refused.status_code == 200
+    assert not FeedSource.objects.exists()
+
+    admin_client.post("/admin/economy/feedsource/add/", {**fields, "url": "https://a.example/f"})
+    feed = FeedSource.objects.get()
+    FeedSource.objects.filter(pk=feed.pk).update(etag='"x"', failures=3, last_error="boom")
+    admin_client.post(
+        f"/admin/economy/feedsource/{feed.pk}/change/", {**fields, "url": "https://b.example/f"}
+    )
+    feed = refreshed(feed)
+    assert feed.url == "https://b.example/f"
+    assert (feed.etag, feed.failures, feed.last_error) == ("", 0, "")
+
+
+def test_the_command_imports_every_active_feed_and_says_how_each_went(server):
+    source(server.serve("/good", body=RSS.encode()), name="Good feed")
+    waiting = source(server.serve("/broken", body=b"<rss>"), name="Broken feed")
+    FeedSource.objects.filter(pk=waiting.pk).update(failures=5, checked_at=timezone.now())
+    out = StringIO()
+
+    call_command("import_feeds", stdout=out)
+    assert "Good feed: 2 new, 0 already imported" in out.getvalue()
+    assert "Broken feed" not in out.getvalue()  # waiting after its failures
+
+    out = StringIO()
+    call_command("import_feeds", "--all", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "Good feed: 0 new, 2 already imported" in lines
+    assert any(line.startswith("Broken feed: The feed is not well-formed") for line in lines)
+    assert lines[-1] == "2 feeds, 0 new updates, 1 failed."

@@ -3,14 +3,18 @@ from them (latest value, change since a date, recent points), and the indicators
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from economy import indicators, series
 from economy.models import Indicator, IndicatorValue
+from tests.members.factories import UserFactory, with_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +370,104 @@ def test_indicator_pages_cost_a_fixed_number_of_queries(client, member, path):
     cpi.sectors.set([1, 2, 3])
     fill(cpi, *((f"2023-{month:02d}-01", str(month)) for month in range(1, 13)))
     assert count_queries(client, path) == small <= 8
+
+
+# --- Admin ----------------------------------------------------------------------------------------
+
+IMPORT = "/admin/economy/indicator/import-values/"
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(with_authenticator(UserFactory(is_staff=True, is_superuser=True)))
+    return client
+
+
+def upload(content: bytes, name: str = "values.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_staff_import_a_csv_and_read_which_lines_were_refused(admin_client):
+    cpi = indicator("cpi", name_en="Consumer prices")
+    assert (
+        "Import values from CSV" in admin_client.get("/admin/economy/indicator/").content.decode()
+    )
+    assert admin_client.get(IMPORT, {"indicator": cpi.pk}).status_code == 200
+
+    response = admin_client.post(
+        IMPORT, {"indicator": cpi.pk, "file": upload(b"date,value\n2025-01,0.5\n2025-02,zero\n")}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 values added, 0 changed, 0 already there." in page
+    assert "Line 3: “zero” is not a number." in page
+    assert values_of(cpi) == {date(2025, 1, 1): Decimal("0.5")}
+    listing = admin_client.get("/admin/economy/indicator/").content.decode()
+    assert "Consumer prices" in listing
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("date,value\n2025-01,é\n".encode("latin-1"), "not in UTF-8"),
+        (b"", "The submitted file is empty."),  # Django's own check
+        (b"2025-01-01,1\n", "Choose the indicator"),
+    ],
+)
+def test_a_file_refused_whole_is_a_form_error_not_a_crash(admin_client, content, message):
+    indicator("cpi")
+    response = admin_client.post(IMPORT, {"indicator": "", "file": upload(content)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_staff_without_the_permission_may_not_import(client):
+    client.force_login(with_authenticator(UserFactory(is_staff=True)))
+    assert client.get(IMPORT).status_code == 403
+
+
+# --- Command --------------------------------------------------------------------------------------
+
+
+def test_the_command_imports_a_file_and_lists_the_lines_refused(tmp_path):
+    cpi = indicator("cpi")
+    path = tmp_path / "cpi.csv"
+    path.write_bytes("\ufeffdate,value\n2025-01,0.5\n2025-02,x\n".encode())
+    out, err = StringIO(), StringIO()
+
+    call_command("import_indicators", str(path), "--indicator", "cpi", stdout=out, stderr=err)
+
+    assert values_of(cpi) == {date(2025, 1, 1): Decimal("0.5")}
+    assert "1 values added, 0 changed, 0 already there." in out.getvalue()
+    assert "Line 3: “x” is not a number." in out.getvalue()
+    assert "1 lines not imported." in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--indicator", "nope"], "No indicator has the key 'nope'."),
+        ([], "Choose the indicator"),
+    ],
+)
+def test_the_command_refuses_with_a_message(tmp_path, arguments, message):
+    indicator("cpi")
+    path = tmp_path / "values.csv"
+    path.write_bytes(b"2025-01,1\n")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_indicators", str(path), *arguments)
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_indicators", str(tmp_path / "missing.csv"))
+
+
+def test_the_command_may_raise_the_size_limit(tmp_path, settings):
+    settings.INDICATOR_CSV_MAX_BYTES = 10
+    cpi = indicator("cpi")
+    path = tmp_path / "values.csv"
+    path.write_bytes(b"date,value\n2025-01,1\n")
+    with pytest.raises(CommandError, match="larger than"):
+        call_command("import_indicators", str(path), "--indicator", "cpi")
+    call_command("import_indicators", str(path), "--indicator", "cpi", "--max-bytes", "1000")
+    assert values_of(cpi) == {date(2025, 1, 1): Decimal("1")}
