@@ -25,13 +25,6 @@ def is_editor(viewer) -> bool:
     return bool(viewer.is_authenticated and viewer.is_active and viewer.has_perm(EDITOR_PERMISSION))
 
 
-def readable_updates(viewer, *, now=None):
-    """The updates ``viewer`` may know of."""
-    if is_editor(viewer):
-        return EconomyUpdate.objects.all()
-    return EconomyUpdate.objects.visible(now)
-
-
 def access_update(viewer, update_id: int, *, for_write: bool = False) -> EconomyUpdate:
     """The update with what its page shows (sectors, city-regions, its author and its feed)."""
     editor = is_editor(viewer)
@@ -47,7 +40,3 @@ def access_update(viewer, update_id: int, *, for_write: bool = False) -> Economy
     if for_write and not editor:
         raise PermissionDenied
     return update
-
-
-def may_edit(viewer) -> bool:
-    return is_editor(viewer)

@@ -336,3 +336,14 @@ def test_an_editor_edits_an_import_and_the_audit_log_says_so(client):
     update.refresh_from_db()
     assert update.title == "A clearer title for the import"
     assert AuditEvent.objects.get().action == "economy.change_update"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "editor"])
+def test_walked_and_huge_ids_are_404s(client, role):
+    update = published()
+    as_role(client, role)
+    for update_id in (update.pk + 1000, 2**63, 10**20):
+        assert client.get(f"/economy/{update_id}/").status_code == 404
+        if role == "editor":
+            assert client.get(f"/economy/{update_id}/edit/").status_code == 404
+            assert client.post(f"/economy/{update_id}/publish/").status_code == 404
