@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from economy import feeds, indicators
@@ -69,12 +69,12 @@ class FeedSourceAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status(self, source: FeedSource) -> str:
         if source.failures:
-            return gettext("Failing")
+            return pgettext("a feed's status", "Failing")
         if source.checked_at is None:
-            return gettext("Not imported yet")
+            return pgettext("a feed's status", "Not imported yet")
         if source.last_error:
-            return gettext("Imported with a warning")
-        return gettext("Working")
+            return pgettext("a feed's status", "Imported with a warning")
+        return pgettext("a feed's status", "Working")
 
     @admin.display(description=_("last error"))
     def short_error(self, source: FeedSource) -> str:

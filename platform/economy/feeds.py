@@ -155,7 +155,7 @@ def _connect(address, timeout=TIMEOUT, source_address=None, *, allow_private: bo
             continue
         connection = socket.socket(family, kind, protocol)
         try:
-            connection.settimeout(timeout)
+            connection.settimeout(timeout if isinstance(timeout, int | float) else TIMEOUT)
             if source_address:
                 connection.bind(source_address)
             connection.connect(socket_address)

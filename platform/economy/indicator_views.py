@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from core import charts
@@ -60,9 +61,9 @@ def row_of(reading: series.Reading, *, width: int = 120, height: int = 32) -> Ro
         row.change = signed(change)
         row.direction = "up" if change > 0 else "down" if change < 0 else "flat"
         row.direction_label = {
-            "up": _("up"),
-            "down": _("down"),
-            "flat": _("unchanged"),
+            "up": pgettext("an indicator's change", "up"),
+            "down": pgettext("an indicator's change", "down"),
+            "flat": pgettext("an indicator's change", "unchanged"),
         }[row.direction]
     indicator = reading.indicator
     row.chart = charts.sparkline(

@@ -3,6 +3,7 @@ duplicates, conditional GET, and feeds that are broken or hostile (malformed XML
 endless, hanging, a wrong encoding, HTML and script in titles), none of which stops the others."""
 
 import html
+import http.client
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -307,17 +308,26 @@ def test_a_feed_over_the_limit_is_refused_from_its_declared_length(server, setti
     assert time.monotonic() - started < 2
 
 
-def test_an_endless_feed_is_cut_at_the_limit_without_reading_it_all(server, settings):
+def test_an_endless_feed_is_cut_at_the_limit_without_reading_it_all(server, settings, monkeypatch):
     settings.FEEDS_MAX_BYTES = 100_000
     feed = source(server.serve("/endless", endless=True))
+    read = []
+    original = http.client.HTTPResponse.read1
+
+    def counted(response, size=-1):
+        chunk = original(response, size)
+        read.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(http.client.HTTPResponse, "read1", counted)
 
     result = feeds.import_feed(source=feed)
 
     assert "larger than 97 KB" in result.error
     assert refreshed(feed).failures == 1
-    # The server went on writing only as far as the socket buffers let it.
-    server.release.set()
-    assert server.bytes_sent.get("/endless", 0) < 100_000 + 20_000_000
+    assert sum(read) == 100_001  # one byte past the limit, and not one more
+    # The server wrote on only as far as the sockets' buffers let it.
+    assert server.bytes_sent.get("/endless", 0) < 100_000 + 16_000_000
 
 
 def test_a_gzip_bomb_is_cut_at_the_limit(server, settings):
@@ -616,3 +626,10 @@ def test_the_command_imports_every_active_feed_and_says_how_each_went(server):
     assert "Good feed: 0 new, 2 already imported" in lines
     assert any(line.startswith("Broken feed: The feed is not well-formed") for line in lines)
     assert lines[-1] == "2 feeds, 0 new updates, 1 failed."
+
+
+def test_https_to_a_server_that_does_not_speak_tls_is_an_error_on_its_source(server):
+    feed = source(server.serve("/feed", body=RSS.encode()).replace("http://", "https://"))
+    result = feeds.import_feed(source=feed)
+    assert "could not be reached" in result.error
+    assert refreshed(feed).failures == 1
