@@ -35,7 +35,7 @@ its link) or an update already links to the same article. What is kept of it:
   than now (a date still to come would schedule it), now when it has none.
 - sectors and city-regions from ``economy.tagging`` over its text.
 - published at once when the source is trusted, else waiting for an Editor's review; also
-  waiting when the feed was read with an encoding warning (the text may be garbled).
+  waiting when the feed was decoded otherwise than it declared (the text may be garbled).
 """
 
 import calendar
@@ -93,7 +93,8 @@ ACCEPT = (
     "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
 SCHEMES = ("http", "https")
-# What feedparser says about a feed it read all the same: noted, and its entries wait for review.
+# What feedparser says about a feed it read all the same: noted on the source; when the text was
+# decoded otherwise than declared (it may be garbled), its entries wait for review.
 WARNINGS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
@@ -271,7 +272,8 @@ def fetch(source: FeedSource) -> Fetched:
         reason = error.reason
         if isinstance(reason, FeedError):
             raise reason from None
-        raise FeedError(_("The feed could not be reached (%s).") % reason) from None
+        detail = _describe(reason) if isinstance(reason, Exception) else str(reason)
+        raise FeedError(_("The feed could not be reached (%s).") % detail) from None
     except (OSError, http.client.HTTPException) as error:
         raise FeedError(_("The feed could not be read (%s).") % _describe(error)) from None
     with response:
@@ -358,6 +360,7 @@ class Entry:
 class Parsed:
     entries: list[Entry]
     warning: str = ""
+    garbled: bool = False  # decoded otherwise than declared: an Editor should read it first
 
 
 def parse(fetched: Fetched, *, now: datetime) -> Parsed:
@@ -371,16 +374,20 @@ def parse(fetched: Fetched, *, now: datetime) -> Parsed:
         resolve_relative_uris=True,
         sanitize_html=True,
     )
-    warning = ""
+    warning, garbled = "", False
     if result.get("bozo"):
         problem = result.get("bozo_exception")
         if not isinstance(problem, WARNINGS):
             raise FeedError(_("The feed is not well-formed XML (%s).") % _short(problem))
-        warning = _("Read with a warning (%s); its entries wait for review.") % _short(problem)
+        garbled = isinstance(problem, feedparser.CharacterEncodingOverride)
+        if garbled:
+            warning = _("Read with a warning (%s); its entries wait for review.") % _short(problem)
+        else:
+            warning = _("Read with a warning (%s).") % _short(problem)
     if not result.get("version") and not result.entries:
         raise FeedError(_("This is not an RSS or Atom feed."))
     entries = [entry for raw in result.entries[:MAX_ENTRIES] if (entry := _entry(raw, now))]
-    return Parsed(entries=entries, warning=warning)
+    return Parsed(entries=entries, warning=warning, garbled=garbled)
 
 
 def _short(problem) -> str:
@@ -411,7 +418,7 @@ def _entry(raw, now: datetime) -> Entry | None:
         link=link,
         title=cut(title, TITLE_MAX_LENGTH),
         summary=summary,
-        body=cut(markdown_safe(body), BODY_MAX_LENGTH),
+        body=markdown_within(body, BODY_MAX_LENGTH),
         text=body,
         published_at=_date(raw, now),
     )
@@ -500,6 +507,16 @@ def markdown_safe(text: str) -> str:
     list or a heading. Paragraphs (blank lines) stay paragraphs; addresses become links."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda match: _escape_line_start(match.group(1)), escaped)
+
+
+def markdown_within(text: str, length: int) -> str:
+    """``markdown_safe(text)`` within ``length`` characters: the text is cut before it is
+    escaped, so that no escape is cut in half."""
+    escaped = markdown_safe(text)
+    while len(escaped) > length:
+        text = cut(text, len(text) - (len(escaped) - length) - 1)
+        escaped = markdown_safe(text)
+    return escaped
 
 
 def _escape_line_start(start: str) -> str:
@@ -609,7 +626,7 @@ def _store(source: FeedSource, fetched: Fetched, parsed: Parsed, *, now: datetim
     )
     status = (
         EconomyUpdate.Status.PUBLISHED
-        if source.trusted and not parsed.warning
+        if source.trusted and not parsed.garbled
         else EconomyUpdate.Status.REVIEW
     )
     for entry in entries:

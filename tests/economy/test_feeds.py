@@ -633,3 +633,24 @@ def test_https_to_a_server_that_does_not_speak_tls_is_an_error_on_its_source(ser
     result = feeds.import_feed(source=feed)
     assert "could not be reached" in result.error
     assert refreshed(feed).failures == 1
+
+
+def test_a_feed_served_as_html_is_read_with_a_note_and_a_trusted_one_still_publishes(server):
+    feed = source(
+        server.serve("/feed", body=RSS.encode(), content_type="text/html; charset=utf-8"),
+        trusted=True,
+    )
+    result = feeds.import_feed(source=feed)
+    assert len(result.created) == 2
+    assert set(EconomyUpdate.objects.values_list("status", flat=True)) == {"published"}
+    assert "text/html" in refreshed(feed).last_error
+
+
+def test_a_long_body_is_cut_before_it_is_escaped():
+    text = "a*" * 15_000  # 30,000 characters, 45,000 escaped
+    body = feeds.markdown_within(text, 20_000)
+    assert len(body) <= 20_000
+    assert body.endswith("…")
+    assert not body.removesuffix("…").endswith("\\")
+    rendered = str(render_post(body, allow_images=False).html)
+    assert "<em" not in rendered
