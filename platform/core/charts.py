@@ -43,11 +43,10 @@ def sparkline(
     usable = [(str(label), value) for label, value in points if _finite(value)]
     if not usable:
         return mark_safe("")
-    show = format_value or _default_format
     values = [float(value) for _label, value in usable]
     low, high = min(values), max(values)
     if not description:
-        description = _describe(usable, show, low, high)
+        description = describe(usable, format_value=format_value)
     base_id = chart_id or "chart-" + hashlib.sha256(repr((title, usable)).encode()).hexdigest()[:10]
     coordinates = _coordinates(values, low, high, width, height)
     last_x, last_y = coordinates[-1]
@@ -102,7 +101,17 @@ def _coordinates(values, low, high, width, height) -> list[tuple[float, float]]:
     return coordinates
 
 
-def _describe(points, show, low, high) -> str:
+def describe(
+    points: Sequence[tuple[str, Number]], *, format_value: Callable[[Number], str] | None = None
+) -> str:
+    """What ``sparkline`` says of ``points`` to screen readers, for a page that also shows it
+    as a caption: how many values, from when to when, first, last, lowest and highest."""
+    points = [(str(label), value) for label, value in points if _finite(value)]
+    if not points:
+        return ""
+    show = format_value or _default_format
+    values = [float(value) for _label, value in points]
+    low, high = min(values), max(values)
     (first_label, first), (last_label, last) = points[0], points[-1]
     if len(points) == 1:
         return _("One value: %(value)s (%(label)s).") % {"value": show(last), "label": last_label}

@@ -33,6 +33,7 @@ class Row:
     direction: str = ""  # "up", "down", "flat" or "" when there is nothing to compare
     direction_label: str = ""
     chart: str = ""  # safe markup (core.charts)
+    chart_description: str = ""
 
     @property
     def indicator(self) -> Indicator:
@@ -66,13 +67,17 @@ def row_of(reading: series.Reading, *, width: int = 120, height: int = 32) -> Ro
             "flat": pgettext("an indicator's change", "unchanged"),
         }[row.direction]
     indicator = reading.indicator
+    points = [(date_format(point.date, "DATE_FORMAT"), point.value) for point in reading.points]
+    row.chart_description = charts.describe(
+        points, format_value=lambda value: _unit(number(Decimal(value)), indicator.unit)
+    )
     row.chart = charts.sparkline(
-        [(date_format(point.date, "DATE_FORMAT"), point.value) for point in reading.points],
+        points,
         title=_("%(name)s: recent values") % {"name": indicator.name},
+        description=row.chart_description,
         width=width,
         height=height,
         chart_id=f"indicator-{indicator.pk}-chart",
-        format_value=lambda value: _unit(number(Decimal(value)), indicator.unit),
     )
     return row
 

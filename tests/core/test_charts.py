@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from core.charts import sparkline
+from core.charts import describe, sparkline
 
 
 def points(*values):
@@ -98,3 +98,10 @@ def test_ids_differ_between_charts_when_none_is_given():
 def test_values_that_are_not_finite_are_left_out(value):
     svg = str(sparkline([("a", 1), ("b", value), ("c", 3)], title="t"))
     assert len(coordinates(svg)) == 2
+
+
+def test_describe_says_what_the_chart_shows_for_a_caption():
+    assert describe([]) == ""
+    assert describe(points(Decimal("1.50"), 2), format_value=lambda value: f"{value} %") == (
+        "2 values from day 1 to day 2: first 1.50 %, last 2 %, lowest 1.50 %, highest 2 %."
+    )
