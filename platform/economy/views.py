@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.forms import show_service_error
@@ -173,9 +173,9 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 DESK_TAB_NAMES = {
-    "draft": gettext_lazy("Drafts"),
-    "review": gettext_lazy("Imported, to review"),
-    "scheduled": gettext_lazy("Scheduled"),
+    "draft": pgettext_lazy("tab of the Editor's desk: economy updates", "Drafts"),
+    "review": pgettext_lazy("tab of the Editor's desk: economy updates", "Imported, to review"),
+    "scheduled": pgettext_lazy("tab of the Editor's desk: economy updates", "Scheduled"),
 }
 
 
@@ -225,7 +225,12 @@ def publish(request: HttpRequest, update_id: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Scheduled.") if at else _("Published."))
+        done = (
+            pgettext("an economy update was", "Scheduled.")
+            if at
+            else pgettext("an economy update was", "Published.")
+        )
+        messages.success(request, done)
     return redirect(update)
 
 
@@ -255,5 +260,5 @@ def discard(request: HttpRequest, update_id: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
         return redirect(update)
-    messages.success(request, _("Discarded."))
+    messages.success(request, pgettext("an economy update was", "Discarded."))
     return redirect("economy:desk")
