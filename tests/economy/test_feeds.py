@@ -302,10 +302,10 @@ def test_what_is_not_a_feed_is_an_error_on_its_source(server, route, error):
 def test_a_feed_over_the_limit_is_refused_from_its_declared_length(server, settings):
     settings.FEEDS_MAX_BYTES = 10_000
     feed = source(server.serve("/huge", body=RSS.encode(), declared_length=50_000_000))
-    started = time.monotonic()
     result = feeds.import_feed(source=feed)
+    # The body sent is smaller than the limit: only the declared length can have refused it.
+    assert len(RSS.encode()) < 10_000
     assert "larger than 9 KB" in result.error
-    assert time.monotonic() - started < 2
 
 
 def test_an_endless_feed_is_cut_at_the_limit_without_reading_it_all(server, settings, monkeypatch):
@@ -345,7 +345,7 @@ def test_a_server_that_does_not_answer_times_out(server, settings):
 
     totals = feeds.import_all_feeds()
 
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the server would hang for 30 s
     assert totals["failed"] == 1
     assert totals["new"] == 2
     assert "no answer in time" in refreshed(hanging).last_error
@@ -358,7 +358,7 @@ def test_a_server_that_trickles_is_cut_at_the_total_timeout(server, settings):
     feed = source(server.serve("/slow", body=RSS.encode(), trickle=0.05))
     started = time.monotonic()
     assert "took too long" in feeds.import_feed(source=feed).error
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 15  # the whole body would take over a minute
 
 
 def test_a_wrong_encoding_is_read_with_a_warning_and_waits_for_review(server):
