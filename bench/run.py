@@ -42,6 +42,8 @@ from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
+import digest_throughput
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT / "platform"))
@@ -284,6 +286,13 @@ def ensure_dataset(config: Config) -> dict | None:
         output = Tee(sys.stdout)
         call_command("seed_economy", updates=config.updates, force=updates > 0, stdout=output)
         seeds.append(("economy: ", output.getvalue()))
+    from digests.models import Subscription
+
+    if Subscription.objects.count() < User.objects.count():
+        say("giving every member a digest subscription")
+        output = Tee(sys.stdout)
+        call_command("seed_digests", stdout=output)
+        seeds.append(("digests: ", output.getvalue()))
     if not seeds:
         return None
     phases, total = {}, 0.0
@@ -339,6 +348,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
     credentials = {
         "member": {"Cookie": session},
         "token": {"Authorization": f"Token {token.key}"},
+        "editor": {"Authorization": f"Token {editor_token()}"},
         "reader": forum_reader_cookie(),
         **matchmaking_viewers(),
     }
@@ -756,12 +766,28 @@ def api_lists() -> list[Endpoint]:
             continue
         anonymous = {} in (operation.get("security") or [{}])
         name = "api_" + re.sub(r"[^a-z0-9]+", "_", path.removeprefix("/api/v1/")).strip("_")
-        endpoints.append(
-            Endpoint(
-                name, f"API {path}", [path], "api", viewer="anonymous" if anonymous else "token"
-            )
-        )
+        viewer = EDITOR_LISTS.get(path) or ("anonymous" if anonymous else "token")
+        endpoints.append(Endpoint(name, f"API {path}", [path], "api", viewer=viewer))
     return endpoints
+
+
+# Lists only Editors may read (the schema does not say who may): loaded with an Editor's token.
+EDITOR_LISTS = {"/api/v1/economy-updates/desk/": "editor"}
+BENCH_EDITOR = "bench-editor@bench.knowbridge.example"
+
+
+def editor_token() -> str:
+    """The token of a member of the Editors group, outside the scale members."""
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from members.models import User
+
+    editor = User.objects.filter(email=BENCH_EDITOR).first() or User.objects.create_user(
+        email=BENCH_EDITOR, display_name="Bench Editor", password=None, is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return Token.objects.get_or_create(user=editor)[0].key
 
 
 def _is_list(operation: dict, components: dict) -> bool:
@@ -1216,6 +1242,8 @@ def markdown(report: dict) -> str:
         value = target["value"]
         value = fmt(value) if isinstance(value, float | int) else value
         lines.append(f"- {'met' if target['met'] else '**missed**'}: {target['target']} — {value}")
+    if report.get("digests"):
+        lines += digest_throughput.markdown(report["digests"])
     lines += ["", "## gunicorn workers", ""]
     for pid, worker in report["workers"].items():
         lines.append(
@@ -1341,6 +1369,15 @@ def main() -> int:
         workers = server.worker_rss()
     finally:
         server.stop()
+    digest_runs = []
+    if not config.only or "digests" in config.only:
+        digest_runs = digest_throughput.run_all(
+            python=production_python(),
+            env={**os.environ, **env},
+            raw=raw,
+            say=say,
+            free_port=free_port,
+        )
     read_access_log(server, endpoints)
     say("counting queries")
     count_queries(endpoints)
@@ -1369,8 +1406,9 @@ def main() -> int:
         ],
         "workers": {str(pid): worker for pid, worker in workers.items()},
         "seed": seed,
+        "digests": digest_throughput.as_dict(digest_runs),
     }
-    report["targets"] = targets(endpoints, workers)
+    report["targets"] = targets(endpoints, workers) + digest_throughput.targets(digest_runs)
     for row in report["endpoints"]:  # a sample of the paths is enough in the report
         row["paths"] = row["paths"][:3]
     write_results(config, report)

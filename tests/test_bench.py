@@ -121,6 +121,14 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
     assert terms["rare_under_half_percent"] > 0
     assert report["workers"]
     assert all(worker["rss_mb"] > 0 for worker in report["workers"].values())
+    # Every member's digest decided, by one worker and then by two, each sent digest received once.
+    assert [run["workers"] for run in report["digests"]] == [1, 2]
+    for run in report["digests"]:
+        assert run["due"] >= 300
+        assert run["undecided"] == 0
+        assert run["sent"] + run["skipped"] == run["due"]
+        assert run["received"] == run["distinct_message_ids"] == run["sent"] > 0
+        assert run["peak_rss_mb"] > 0
     assert {target["met"] for target in report["targets"]} <= {True, False}
     assert "| endpoint |" in (tmp_path / "latest.md").read_text()
     assert (tmp_path / "latest-p95.svg").read_text().startswith("<svg")
