@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from digests import api
+
+urlpatterns = [
+    path("digest-subscription/", api.DigestSubscription.as_view(), name="digest_subscription"),
+]

@@ -172,12 +172,19 @@ def mark_due_queued(*, now: datetime | None = None, size: int = BATCH_SIZE) -> l
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
+SENDABLE = Q(status=Status.CLAIMED) | Q(
+    status=Status.FAILED, reason=Reason.SMTP, attempts__lt=MAX_ATTEMPTS
+)
+
+
 def stuck_claims(*, now: datetime | None = None, size: int = BATCH_SIZE) -> list[list[int]]:
-    """Members whose claimed digest has waited ``QUEUE_AGAIN_AFTER`` unsent (its task lost):
-    batches to queue again. Sending them twice at once is harmless (rows are locked to send)."""
+    """Members whose digest, claimed or failed with an error that may pass, has waited
+    ``QUEUE_AGAIN_AFTER`` unsent (its task lost, or its retries too): batches to queue again.
+    Sending them twice at once is harmless (rows are locked to send); each try counts towards
+    ``MAX_ATTEMPTS``."""
     now = now or timezone.now()
     ids = list(
-        Delivery.objects.filter(status=Status.CLAIMED, created_at__lt=now - QUEUE_AGAIN_AFTER)
+        Delivery.objects.filter(SENDABLE, created_at__lt=now - QUEUE_AGAIN_AFTER)
         .order_by("member_id")
         .values_list("member_id", flat=True)
         .distinct()[:MAX_PER_RUN]
@@ -257,11 +264,6 @@ def message_id(member_id: int, period: str) -> str:
 
 class TransientSendError(Exception):
     """Some digests of the batch met an SMTP error that may pass: retry the batch later."""
-
-
-SENDABLE = Q(status=Status.CLAIMED) | Q(
-    status=Status.FAILED, reason=Reason.SMTP, attempts__lt=MAX_ATTEMPTS
-)
 
 
 @dataclass

@@ -57,8 +57,9 @@ def test_interactive_docs_are_served_from_local_static_files(client):
 # ended, not live, waiting for review), an expert who cannot be asked now, an invitation already
 # answered or expired, feedback given twice; in economy updates, a title too short once weighed,
 # a source that is no web address, a time to publish at already gone by, an update already
-# published (or not) or left without a summary or body. Every other check, and every other
-# operation, keeps the defaults.
+# published (or not) or left without a summary or body; in digests, a time zone that is no IANA
+# name, or ids of sectors, city-regions or indicators that do not exist. Every other check, and
+# every other operation, keeps the defaults.
 RULES_BEYOND_THE_SCHEMA = """
 [[operations]]
 include-operation-id = [
@@ -97,6 +98,8 @@ include-operation-id = [
     "v1_economy_updates_publish_create",
     "v1_economy_updates_unpublish_create",
     "v1_economy_updates_discard_create",
+    "v1_digest_subscription_update",
+    "v1_digest_subscription_partial_update",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -72,8 +73,13 @@ class Worker:
             key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"
         }
         environment |= {
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
-            f"{database['PORT']}/{database['NAME']}",
+            "DATABASE_URL": "postgres://{}:{}@{}:{}/{}".format(
+                quote(database["USER"]),
+                quote(database["PASSWORD"] or ""),
+                database["HOST"],
+                database["PORT"],
+                database["NAME"],
+            ),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "DIGEST_TEST_VISIBILITY": str(VISIBILITY),
