@@ -292,6 +292,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_EMAIL_PERIOD = env.int("NOTIFICATION_EMAIL_PERIOD", default=600)
 if NOTIFICATION_EMAIL_PERIOD < 1:
     raise ImproperlyConfigured("NOTIFICATION_EMAIL_PERIOD is a number of seconds, at least 1.")
+# Every digest names its sender and a postal address where they can be reached (Canada's
+# anti-spam law); set the real one in production.
+DIGEST_SENDER_NAME = env.str("DIGEST_SENDER_NAME", default="KnowBridge")
+POSTAL_ADDRESS = env.str("POSTAL_ADDRESS", default="KnowBridge, Toronto, Ontario, Canada")
+
+# Feeds of economy updates are fetched from public addresses only, unless this says otherwise
+# (the tests serve feeds from 127.0.0.1).
+FEEDS_ALLOW_PRIVATE_ADDRESSES = env.bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # --- Forums ---------------------------------------------------------------------------------------
 
@@ -344,6 +352,14 @@ CELERY_BEAT_SCHEDULE = {
     "ask-follow-ups-on-completed-engagements": {  # 30 and 90 days after each
         "task": "matchmaking.tasks.ask_follow_ups",
         "schedule": 60 * 60,
+    },
+    "import-economy-feeds": {  # feeds that keep failing are tried less often
+        "task": "economy.tasks.import_feeds",
+        "schedule": 30 * 60,
+    },
+    "queue-due-digests": {  # each member's at their hour, in their own time zone
+        "task": "digests.tasks.queue_due_digests",
+        "schedule": 60,
     },
 }
 
