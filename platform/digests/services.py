@@ -7,12 +7,14 @@ Beat marks the due subscriptions queued (``mark_due_queued``) and queues their i
 crash:
 
 1. **Claim** (``claim_batch``). The batch's digests are built with a fixed number of queries
-   (``digests.building``); then, member by member, one transaction locks the subscription,
-   checks it is still due for the period built, writes the ``Delivery`` (unique per member and
-   period: a second run's insert fails and it moves on), and moves ``next_due_at`` on to the next
-   period. A digest to send is written ``claimed`` with its Message-ID, derived from (member,
-   period) alone; a skipped one ``skipped`` with its reason. A member is decided once per period
-   and never examined again until the next.
+   (``digests.building``); then one transaction locks the batch's subscriptions, keeps those
+   still due for the period built, writes their ``Delivery`` rows (unique per member and period:
+   a period decided already is left as it is), and moves ``next_due_at`` on to the next period.
+   (One transaction for the batch rather than one per member: five statements instead of seven
+   per member, for the throughput of 300 digests a second; the locks last a few milliseconds.)
+   A digest to send is written ``claimed`` with its Message-ID, derived from (member, period)
+   alone; a skipped one ``skipped`` with its reason. A member is decided once per period and
+   never examined again until the next.
 2. **Send** (``send_claimed``). Over one SMTP connection for the batch, each ``claimed`` delivery
    is locked (``SKIP LOCKED``: a second worker on the same batch passes over it), sent, and
    marked ``sent`` in its own transaction. A delivery a dead worker left ``claimed`` is sent by
@@ -38,14 +40,17 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection as database
+from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, ngettext
 
+from core.jinja import translations
+from core.links import Links
 from digests import building, schedule
 from digests.access import unsubscribe_token, view_token
 from digests.models import ConsentEvent, Delivery, Subscription
@@ -56,9 +61,10 @@ Reason = Delivery.Reason
 
 BATCH_SIZE = 200
 QUEUE_AGAIN_AFTER = timedelta(minutes=15)  # a batch queued this long ago and still due was lost
-MAX_PER_RUN = 20_000  # due subscriptions one beat run queues; the rest wait for the next run
+MAX_PER_RUN = 100_000  # due subscriptions one beat run queues; the rest wait for the next run
 MAX_ATTEMPTS = 6
 SCHEDULE_FIELDS = ("frequency", "weekday", "day_of_month", "hour", "time_zone")
+links = Links()  # the mail's addresses, each view reversed once per process
 LESS_OFTEN = {Frequency.DAILY: Frequency.WEEKLY, Frequency.WEEKLY: Frequency.MONTHLY}
 
 
@@ -196,33 +202,68 @@ def stuck_claims(*, now: datetime | None = None, size: int = BATCH_SIZE) -> list
 
 
 def claim_batch(*, member_ids, now: datetime | None = None) -> dict[str, int]:
-    """Decide the batch's digests for their due period (step 1); returns counts by outcome."""
+    """Decide the batch's digests for their due period (step 1); returns counts by outcome.
+
+    The digests are built before any lock is taken; then one transaction locks the batch's
+    subscriptions (in id order, so two workers on overlapping batches wait rather than
+    deadlock), keeps those still due for the period built, writes their deliveries and moves
+    them on: five statements for the batch, whatever its size."""
     now = now or timezone.now()
     subscriptions = building.subscriptions_for(member_ids)
     decided = building.gather(subscriptions, now=now)
+    read = {subscription.pk: subscription for subscription in subscriptions}
     counts = {"claimed": 0, "skipped": 0, "taken": 0}
-    for subscription in subscriptions:
-        outcome = _claim_one(subscription, decided.get(subscription.pk), now)
-        if outcome:
-            counts[outcome] += 1
+    with transaction.atomic():
+        locked = list(
+            Subscription.objects.select_for_update().filter(pk__in=list(read)).order_by("pk")
+        )
+        still_due = [
+            subscription
+            for subscription in locked
+            if subscription.pk in decided and _unchanged(subscription, read[subscription.pk])
+        ]
+        periods = {decided[s.pk].period for s in still_due}
+        taken = set(
+            Delivery.objects.filter(
+                member_id__in=[s.pk for s in still_due], period__in=periods
+            ).values_list("member_id", "period")
+        )
+        deliveries = []
+        for subscription in still_due:
+            contents = decided[subscription.pk]
+            if (subscription.pk, contents.period) in taken:
+                counts["taken"] += 1  # decided already, by another run or worker
+            else:
+                deliveries.append(_delivery(contents))
+                counts["claimed" if contents.to_send else "skipped"] += 1
+                if contents.to_send:
+                    subscription.last_sent_at = contents.until
+            subscription.next_due_at = schedule.next_of(
+                subscription, after=max(now, subscription.next_due_at)
+            )
+            subscription.queued_at = None
+        # Not due, turned off, or changed since it was read: no longer waiting in the queue;
+        # the next beat run queues it again if it is due.
+        claimed = {subscription.pk for subscription in still_due}
+        left = [s for s in locked if s.pk not in claimed and s.queued_at is not None]
+        for subscription in left:
+            subscription.queued_at = None
+        Delivery.objects.bulk_create(deliveries)
+        if still_due or left:
+            Subscription.objects.bulk_update(
+                still_due + left, ["next_due_at", "queued_at", "last_sent_at"]
+            )
     return counts
 
 
-@transaction.atomic
-def _claim_one(read: Subscription, contents: building.Contents | None, now) -> str | None:
-    subscription = Subscription.objects.select_for_update().filter(pk=read.pk).first()
-    if subscription is None:
-        return None
-    if contents is None or (
-        subscription.next_due_at != read.next_due_at
-        or any(getattr(subscription, name) != getattr(read, name) for name in SCHEDULE_FIELDS)
-    ):
-        # Not due, turned off, or decided by another run (or changed) since it was read: the
-        # next beat run queues it again if it is still due.
-        if subscription.queued_at is not None and contents is None:
-            Subscription.objects.filter(pk=read.pk).update(queued_at=None)
-        return None
-    delivery = Delivery(
+def _unchanged(locked: Subscription, read: Subscription) -> bool:
+    return locked.next_due_at == read.next_due_at and all(
+        getattr(locked, name) == getattr(read, name) for name in SCHEDULE_FIELDS
+    )
+
+
+def _delivery(contents: building.Contents) -> Delivery:
+    return Delivery(
         member_id=contents.member_id,
         period=contents.period,
         frequency=contents.frequency,
@@ -234,22 +275,6 @@ def _claim_one(read: Subscription, contents: building.Contents | None, now) -> s
         language=contents.language,
         message_id=message_id(contents.member_id, contents.period) if contents.to_send else "",
     )
-    try:
-        with transaction.atomic():
-            delivery.save(force_insert=True)
-        outcome = "claimed" if contents.to_send else "skipped"
-    except IntegrityError:  # this period was decided already, by another run or worker
-        outcome = "taken"
-    subscription.next_due_at = schedule.next_of(
-        subscription, after=max(now, subscription.next_due_at)
-    )
-    subscription.queued_at = None
-    update = ["next_due_at", "queued_at"]
-    if outcome == "claimed":
-        subscription.last_sent_at = contents.until
-        update.append("last_sent_at")
-    subscription.save(update_fields=update)
-    return outcome
 
 
 def message_id(member_id: int, period: str) -> str:
@@ -308,43 +333,75 @@ def send_claimed(*, member_ids, connection=None) -> Sent:
     return result
 
 
-@transaction.atomic
 def _send_one(delivery: Delivery, digest: building.Digest, connection, turned_off: bool) -> str:
-    locked = (
-        Delivery.objects.select_for_update(skip_locked=True)
-        .filter(SENDABLE, pk=delivery.pk)
-        .first()
-    )
-    if locked is None:  # sent, or being sent by another worker
-        return "taken"
+    """Send one claimed delivery, unless another worker holds it or sent it already.
+
+    One transaction: the delivery is marked sent by a statement that locks it, skipping it if
+    another worker holds it (``_lock``), then the mail goes; an SMTP error rolls the mark back
+    and the failure is recorded after. Three round trips to the database per message."""
     if turned_off:
-        locked.status, locked.reason = Status.SKIPPED, Reason.UNSUBSCRIBED
-        locked.save(update_fields=["status", "reason"])
-        return "skipped"
+        skipped = Delivery.objects.filter(SENDABLE, pk=delivery.pk).update(
+            status=Status.SKIPPED, reason=Reason.UNSUBSCRIBED
+        )
+        return "skipped" if skipped else "taken"
     message = compose(delivery, digest, connection=connection)
-    locked.attempts += 1
     try:
-        if not connection.send_messages([message]):
-            raise smtplib.SMTPServerDisconnected("the connection could not be opened")
+        with transaction.atomic():
+            mine = _mark_sent(delivery.pk)
+            if not mine:  # sent, or being sent by another worker
+                return "taken"
+            connection.open()  # once per batch: open already unless an error closed it
+            if not connection.send_messages([message]):
+                raise smtplib.SMTPServerDisconnected("the connection could not be opened")
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        outcome = _failed(locked, Reason.REFUSED, error)
+        return _failed(delivery, Reason.REFUSED, error)
     except smtplib.SMTPResponseException as error:
         permanent = 500 <= error.smtp_code < 600
-        outcome = _failed(locked, Reason.REFUSED if permanent else Reason.SMTP, error)
+        return _failed(delivery, Reason.REFUSED if permanent else Reason.SMTP, error)
     except (smtplib.SMTPException, OSError) as error:
-        outcome = _failed(locked, Reason.SMTP, error)
-    else:
-        locked.status, locked.reason, locked.error = Status.SENT, "", ""
-        locked.sent_at = timezone.now()
-        outcome = "sent"
-    locked.save(update_fields=["status", "reason", "error", "sent_at", "attempts"])
-    return outcome
+        return _failed(delivery, Reason.SMTP, error)
+    return "sent"
+
+
+_MARK_SENT = (
+    "UPDATE digests_delivery SET status = %s, reason = '', error = '', sent_at = %s, "
+    "attempts = attempts + 1 WHERE id = (SELECT id FROM digests_delivery WHERE id = %s AND "
+    "(status = %s OR (status = %s AND reason = %s AND attempts < %s)){lock})"
+)
+
+
+def _mark_sent(pk: int) -> int:
+    """Mark the delivery sent if it is still to send and no other transaction holds it (on
+    PostgreSQL the statement skips a row another worker has locked; SQLite has one writer at a
+    time anyway). Written out: the ORM took longer to compile it than the database to run it."""
+    skip_locked = database.features.has_select_for_update_skip_locked
+    lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
+    with database.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT.format(lock=lock),
+            [
+                Status.SENT,
+                timezone.now(),
+                pk,
+                Status.CLAIMED,
+                Status.FAILED,
+                Reason.SMTP,
+                MAX_ATTEMPTS,
+            ],
+        )
+        return cursor.rowcount
 
 
 def _failed(delivery: Delivery, reason: str, error: Exception) -> str:
-    delivery.status, delivery.reason = Status.FAILED, reason
-    delivery.error = f"{type(error).__name__}: {error}"[:2000]
-    if reason == Reason.SMTP and delivery.attempts < MAX_ATTEMPTS:
+    """Record a failed attempt, unless another worker has sent it meanwhile."""
+    attempts = delivery.attempts + 1
+    Delivery.objects.filter(SENDABLE, pk=delivery.pk).update(
+        status=Status.FAILED,
+        reason=reason,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        attempts=F("attempts") + 1,
+    )
+    if reason == Reason.SMTP and attempts < MAX_ATTEMPTS:
         return "transient"
     return "failed"
 
@@ -379,6 +436,7 @@ def context_of(delivery: Delivery, digest: building.Digest, member) -> dict:
     """What the mail's two parts and the web page show (in the active language)."""
     count = delivery.item_count
     return {
+        **translations(None),  # each message translated once per language and process
         "member": member,
         "delivery": delivery,
         "digest": digest,
@@ -389,10 +447,9 @@ def context_of(delivery: Delivery, digest: building.Digest, member) -> dict:
             count,
         )
         % {"count": count},
-        "view_url": absolute(reverse("digests:view", args=[view_token(delivery)])),
-        "unsubscribe_url": absolute(
-            reverse("digests:unsubscribe", args=[unsubscribe_token(member)])
-        ),
+        "links": links,
+        "view_url": absolute(links("digests:view", view_token(delivery))),
+        "unsubscribe_url": absolute(links("digests:unsubscribe", unsubscribe_token(member))),
         "settings_url": absolute(reverse("digests:settings")),
         "sender_name": sender_name(),
         "postal_address": postal_address(),
