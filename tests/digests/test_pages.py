@@ -273,3 +273,15 @@ def test_settings_of_a_member_due_long_ago_are_due_from_now(client):
     )
     services.change_subscription(member=member, source="api", hour=9)
     assert Subscription.objects.get(pk=member.pk).next_due_at > timezone.now()
+
+
+def test_staff_read_consent_changes_and_subscriptions_in_the_admin(client):
+    member = UserFactory()
+    services.unsubscribe(member=member, source=ConsentEvent.Source.ONE_CLICK)
+    admin = with_authenticator(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    page = client.get("/admin/digests/consentevent/")
+    assert page.status_code == 200
+    assert member.email in page.content.decode() or str(member) in page.content.decode()
+    assert client.get("/admin/digests/subscription/").status_code == 200
+    assert client.get("/admin/digests/consentevent/add/").status_code == 403

@@ -1,6 +1,7 @@
 """Deciding and sending digests in process, against a real SMTP listener: the mail's headers
 and parts, exactly once per member and period whatever runs twice, and SMTP errors."""
 
+from datetime import UTC, datetime
 from email.utils import parseaddr
 
 import pytest
@@ -11,6 +12,7 @@ from digests import services
 from digests.models import ConsentEvent, Delivery, Subscription
 from tests.conftest import SMTPInbox, free_port
 from tests.digests.conftest import news, reader
+from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,51 @@ def test_a_new_member_is_subscribed_weekly_with_their_consent_recorded(db):
     assert subscription.time_zone
     event = ConsentEvent.objects.get(member=member)
     assert (event.source, event.before, event.after) == ("sign_up", "off", "weekly")
+
+
+class CountingInbox(SMTPInbox):
+    sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+
+def test_a_batch_is_sent_over_one_smtp_connection(readers_with_news, settings):
+    inbox = CountingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        assert services.send_batch(member_ids=[m.pk for m in readers_with_news])["sent"] == 3
+        inbox.wait_for(3)
+    finally:
+        controller.stop()
+    assert inbox.sessions == 1
+
+
+def test_vancouver_and_shanghai_are_queued_at_their_own_eight_oclock(db):
+    vancouver, shanghai = UserFactory(), UserFactory()
+    start = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)  # summer: Vancouver is on PDT
+    for member, zone in ((vancouver, "America/Vancouver"), (shanghai, "Asia/Shanghai")):
+        services.change_subscription(
+            member=member, source="settings", now=start, frequency="daily", hour=8, time_zone=zone
+        )
+
+    def due(moment):
+        return sorted(services.due(moment).values_list("pk", flat=True))
+
+    assert due(datetime(2026, 7, 1, 14, 59, tzinfo=UTC)) == []
+    assert due(datetime(2026, 7, 1, 15, 0, tzinfo=UTC)) == [vancouver.pk]  # 8:00 PDT
+    assert due(datetime(2026, 7, 1, 23, 59, tzinfo=UTC)) == [vancouver.pk]
+    assert due(datetime(2026, 7, 2, 0, 0, tzinfo=UTC)) == [vancouver.pk, shanghai.pk]  # 8:00 CST
+    # In winter Vancouver's 8:00 is an hour later in UTC; Shanghai's does not move.
+    winter = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    for member in (vancouver, shanghai):
+        services.change_subscription(member=member, source="settings", now=winter, hour=9)
+        services.change_subscription(member=member, source="settings", now=winter, hour=8)
+    assert due(datetime(2026, 12, 1, 15, 59, tzinfo=UTC)) == []
+    assert due(datetime(2026, 12, 1, 16, 0, tzinfo=UTC)) == [vancouver.pk]  # 8:00 PST
