@@ -112,10 +112,11 @@ def _draft(editor, fields: dict) -> EconomyUpdate:
 
 
 def _import_waiting_for_review(now) -> None:
-    """What the feed import leaves for an Editor from a source staff do not trust."""
+    """What the feed import leaves for an Editor from a source staff do not trust (made up,
+    so not active: beat does not try to fetch it)."""
     feed, _created = FeedSource.objects.get_or_create(
         url="https://news.demo.knowbridge.local/economy.xml",
-        defaults={"name": "Demo economy wire", "language": "en"},
+        defaults={"name": "Demo economy wire", "language": "en", "active": False},
     )
     update = services.create_update(
         author=None,

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from economy.demo import SCHEDULED, UPDATES
-from economy.models import EconomyUpdate, Indicator
+from economy.models import EconomyUpdate, FeedSource, Indicator
 from members.models import User
 from tests.members.factories import with_authenticator
 
@@ -36,3 +36,4 @@ def test_the_demo_shows_updates_in_three_languages_and_work_for_the_editor(capsy
     assert Indicator.objects.count() == 3
     assert all(indicator.values.count() == 24 for indicator in Indicator.objects.all())
     assert "CNY/CAD" in client.get("/economy/indicators/").content.decode()
+    assert not FeedSource.objects.filter(active=True).exists()  # nothing made up is fetched
