@@ -95,6 +95,27 @@ def subscribe_new_member(*, member, now: datetime | None = None) -> Subscription
     return subscription
 
 
+def follow_region_time_zone(*, profile, now: datetime | None = None) -> None:
+    """Give the subscription the time zone of the profile's Canadian city-region while it still
+    has the site's default one (which sign-up gives, before the member names their region)."""
+    region = profile.canadian_region
+    zone = region.time_zone if region is not None else ""
+    if not zone or zone == settings.TIME_ZONE:
+        return
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update()
+            .filter(pk=profile.pk, time_zone=settings.TIME_ZONE)
+            .first()
+        )
+        if subscription is None:
+            return
+        subscription.time_zone = zone
+        subscription.next_due_at = schedule.next_of(subscription, after=now or timezone.now())
+        subscription.queued_at = None
+        subscription.save(update_fields=["time_zone", "next_due_at", "queued_at", "updated_at"])
+
+
 @transaction.atomic
 def change_subscription(
     *, member, source: str, now: datetime | None = None, **changes

@@ -229,3 +229,15 @@ def test_vancouver_and_shanghai_are_queued_at_their_own_eight_oclock(db):
         services.change_subscription(member=member, source="settings", now=winter, hour=8)
     assert due(datetime(2026, 12, 1, 15, 59, tzinfo=UTC)) == []
     assert due(datetime(2026, 12, 1, 16, 0, tzinfo=UTC)) == [vancouver.pk]  # 8:00 PST
+
+
+def test_naming_a_canadian_region_moves_the_digest_to_its_time_zone_unless_one_was_chosen(db):
+    from members import services as member_services
+    from tests.matchmaking.factories import region
+
+    newcomer, chooser = UserFactory(), UserFactory()
+    services.change_subscription(member=chooser, source="settings", time_zone="Asia/Shanghai")
+    for member in (newcomer, chooser):
+        member_services.update_profile(profile=member.profile, canadian_region=region("vancouver"))
+    assert Subscription.objects.get(pk=newcomer.pk).time_zone == "America/Vancouver"
+    assert Subscription.objects.get(pk=chooser.pk).time_zone == "Asia/Shanghai"

@@ -129,6 +129,10 @@ class Worker:
         assert found, "\n".join(self.lines)
         assert seen, "\n".join(self.lines)
 
+    def pool_children(self) -> list[int]:
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
+
     def kill(self):
         """SIGKILL to the worker and every child it has: the machine is gone."""
         os.killpg(self.process.pid, signal.SIGKILL)
@@ -212,6 +216,27 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_every_member_one_digest(
     assert result["received"] == MEMBERS
     assert result["distinct message ids per member"] == [1]
     assert result["raw duplicates"] <= 1  # at most the one message in flight when killed
+
+
+def test_a_pool_process_killed_mid_batch_is_replaced_and_its_batch_taken_again(workers, inbox):
+    """The pool process dies (the kernel's OOM killer, say) while its parent lives: the task
+    is rejected and requeued at once (``reject_on_worker_lost``), not an hour later."""
+    members = due_members()
+    worker = workers("prefork", pool="prefork")
+    for batch in services.mark_due_queued(size=10):
+        send_digest_batch.delay(batch)
+    inbox.wait_for(5, timeout=60)
+    [child] = worker.pool_children()
+    os.kill(child, signal.SIGKILL)
+
+    wait_until_all_sent(MEMBERS)
+    result = outcome(members, inbox)
+    assert worker.process.poll() is None  # the worker lives on with a new pool process
+    assert result["deliveries per member"] == [1]
+    assert result["statuses"] == {"sent": MEMBERS}
+    assert result["received"] == MEMBERS
+    assert result["distinct message ids per member"] == [1]
+    assert result["raw duplicates"] <= 1
 
 
 def test_two_workers_beat_firing_twice_and_batches_delivered_twice(workers, inbox):
