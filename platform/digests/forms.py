@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from digests.models import Delivery, Subscription
@@ -26,6 +27,12 @@ class SubscriptionForm(forms.ModelForm):
             "indicators": forms.CheckboxSelectMultiple,
         }
         labels = {"language": _("Language of the digest")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The language of my interface"))] + [
+            (code, name) for code, name in settings.LANGUAGES
+        ]
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

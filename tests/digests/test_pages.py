@@ -52,6 +52,7 @@ def test_a_member_sets_their_own_digest_and_the_change_of_frequency_is_logged(cl
     page = client.get(SETTINGS)
     assert page.status_code == 200
     assert "Digest settings" in page.content.decode()
+    assert "The language of my interface" in page.content.decode()  # the empty choice, named
     response = client.post(
         SETTINGS,
         {
