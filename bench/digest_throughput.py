@@ -46,8 +46,10 @@ class DigestRun:
         return round((self.due - self.undecided) / self.seconds, 1) if self.seconds else 0.0
 
 
-def run_all(*, python: str, env: dict, raw: Path, say, free_port) -> list[DigestRun]:
-    """The throughput with one worker process, then two."""
+def run_all(
+    *, python: str, env: dict, raw: Path, say, free_port, members: int | None = None
+) -> list[DigestRun]:
+    """The throughput with one worker process, then two; ``members`` due (all when None)."""
     broker = f"redis://127.0.0.1:6379/{REDIS_DB}"
     runs = []
     for workers in (1, 2):
@@ -58,7 +60,9 @@ def run_all(*, python: str, env: dict, raw: Path, say, free_port) -> list[Digest
             "CELERY_BROKER_URL": broker,
             "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         }
-        runs.append(_run(workers, python=python, env=run_env, raw=raw, port=port, say=say))
+        runs.append(
+            _run(workers, python=python, env=run_env, raw=raw, port=port, say=say, members=members)
+        )
         run = runs[-1]
         say(
             f"digests: {run.due:,} due, {run.sent:,} sent, {run.skipped:,} skipped, "
@@ -68,11 +72,13 @@ def run_all(*, python: str, env: dict, raw: Path, say, free_port) -> list[Digest
     return runs
 
 
-def _run(workers: int, *, python: str, env: dict, raw: Path, port: int, say) -> DigestRun:
+def _run(
+    workers: int, *, python: str, env: dict, raw: Path, port: int, say, members: int | None
+) -> DigestRun:
     from digests.models import Delivery
 
     _empty_broker(env["CELERY_BROKER_URL"])
-    due = _make_everyone_due()
+    due = _make_due(members)
     stats = raw / f"smtp-sink-{workers}.json"
     stats.unlink(missing_ok=True)
     sink = subprocess.Popen(  # noqa: S603 - this interpreter, a file of the bench
@@ -129,9 +135,9 @@ def _run(workers: int, *, python: str, env: dict, raw: Path, port: int, say) -> 
     )
 
 
-def _make_everyone_due() -> int:
-    """Forget every delivery; every subscription weekly, due now, its last digest a week ago.
-    Returns how many members are due."""
+def _make_due(members: int | None) -> int:
+    """Forget every delivery; every subscription (or the first ``members``) weekly, due now, its
+    last digest a week ago, the others not due for a year. Returns how many members are due."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -140,7 +146,14 @@ def _make_everyone_due() -> int:
 
     now = timezone.now()
     Delivery.objects.all().delete()
-    return Subscription.objects.update(
+    subscriptions = Subscription.objects.all()
+    if members is not None:
+        first = subscriptions.order_by("pk").values_list("pk", flat=True)[:members]
+        subscriptions.exclude(pk__in=list(first)).update(
+            next_due_at=now + timedelta(days=365), queued_at=None
+        )
+        subscriptions = subscriptions.filter(pk__in=list(first))
+    return subscriptions.update(
         frequency=Subscription.Frequency.WEEKLY,
         next_due_at=now - timedelta(minutes=1),
         queued_at=None,

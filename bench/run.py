@@ -15,7 +15,8 @@ Knobs (environment): DATABASE_URL (a PostgreSQL URL; default the local knowbridg
 BENCH_MEMBERS, BENCH_ORGANISATIONS, BENCH_THREADS, BENCH_POSTS, BENCH_LONG_THREADS,
 BENCH_LONG_SIZE, BENCH_REQUESTS, BENCH_UPDATES (size of the data set), BENCH_SEARCH_MIX and
 BENCH_MIX_SIZE (distinct forum and directory searches, each asked once), BENCH_RANK_MIX
-(distinct help requests ranked, each once), BENCH_SECONDS (load per endpoint),
+(distinct help requests ranked, each once), BENCH_DIGESTS (members whose digests are sent;
+default all), BENCH_SECONDS (load per endpoint),
 BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
 BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_ONLY (comma-separated endpoint names, e.g.
 forum_category,forum_latest: load only those and the baseline, while working on them).
@@ -81,6 +82,7 @@ class Config:
     long_size: int
     requests: int
     updates: int
+    digests: int | None  # members whose digest the run sends (None: all)
     rank_mix: int
     search_mix: int
     mix_size: int
@@ -104,6 +106,7 @@ class Config:
             long_size=int(env.get("BENCH_LONG_SIZE", 5_000)),
             requests=int(env.get("BENCH_REQUESTS", 20_000)),
             updates=int(env.get("BENCH_UPDATES", 5_000)),
+            digests=int(env["BENCH_DIGESTS"]) if env.get("BENCH_DIGESTS") else None,
             rank_mix=max(1, int(env.get("BENCH_RANK_MIX", 150))),
             search_mix=max(1, int(env.get("BENCH_SEARCH_MIX", 360))),
             mix_size=max(1, int(env.get("BENCH_MIX_SIZE", MIX_SIZE))),
@@ -1377,6 +1380,7 @@ def main() -> int:
             raw=raw,
             say=say,
             free_port=free_port,
+            members=config.digests,
         )
     read_access_log(server, endpoints)
     say("counting queries")
