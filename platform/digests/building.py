@@ -42,6 +42,7 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import ngettext
 
 from core import search
 from digests import schedule
@@ -469,6 +470,18 @@ class RequestLine:
     pending: int = 0
     under_way: int = 0
 
+    @property
+    def pending_shown(self) -> str:
+        return ngettext(
+            "%(count)d invitation waiting", "%(count)d invitations waiting", self.pending
+        ) % {"count": self.pending}
+
+    @property
+    def under_way_shown(self) -> str:
+        return ngettext(
+            "%(count)d engagement under way", "%(count)d engagements under way", self.under_way
+        ) % {"count": self.under_way}
+
 
 @dataclass
 class Digest:
@@ -480,6 +493,20 @@ class Digest:
     requests: list[HelpRequest] = field(default_factory=list)
     room: int = 0
     my_requests: list[RequestLine] = field(default_factory=list)
+
+    @property
+    def room_shown(self) -> str:
+        return ngettext(
+            "You have room for %(count)d more engagement.",
+            "You have room for %(count)d more engagements.",
+            self.room,
+        ) % {"count": self.room}
+
+
+def replies_shown(thread: Thread) -> str:
+    """A thread's replies, counted in words (its first post is not a reply)."""
+    replies = thread.post_count - 1
+    return ngettext("%(count)d reply", "%(count)d replies", replies) % {"count": replies}
 
 
 def load(item_sets: list[dict]) -> list[Digest]:

@@ -469,6 +469,7 @@ def context_of(delivery: Delivery, digest: building.Digest, member) -> dict:
         )
         % {"count": count},
         "links": links,
+        "replies_shown": building.replies_shown,
         "view_url": absolute(links("digests:view", view_token(delivery))),
         "unsubscribe_url": absolute(links("digests:unsubscribe", unsubscribe_token(member))),
         "settings_url": absolute(reverse("digests:settings")),
