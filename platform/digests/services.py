@@ -511,9 +511,11 @@ def message_id_domain() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "knowbridge.local"
 
 
-def preview(*, member, now: datetime | None = None) -> tuple[building.Contents, str]:
-    """The member's next digest as it would be decided now, and its text part; records
-    nothing."""
+def preview_of(
+    *, member, now: datetime | None = None
+) -> tuple[building.Contents, Delivery, building.Digest]:
+    """The member's next digest as it would be decided now (an unsaved delivery, and its
+    objects); records nothing."""
     now = now or timezone.now()
     found = building.subscriptions_for([member.pk])
     if not found:
@@ -534,6 +536,13 @@ def preview(*, member, now: datetime | None = None) -> tuple[building.Contents, 
         language=contents.language,
     )
     [digest] = building.load([contents.items])
+    return contents, delivery, digest
+
+
+def preview(*, member, now: datetime | None = None) -> tuple[building.Contents, str]:
+    """The member's next digest as it would be decided now, and its text part; records
+    nothing."""
+    contents, delivery, digest = preview_of(member=member, now=now)
     with translation.override(delivery.language or member.language):
         text = render_to_string(
             "digests/email/digest.txt.jinja", context_of(delivery, digest, member), using="jinja2"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.jinja import fragment
 from digests import access, building, forms, selectors, services
-from digests.models import ConsentEvent, Subscription
+from digests.models import ConsentEvent, Delivery, Subscription
 
 Frequency = Subscription.Frequency
 
@@ -100,6 +100,26 @@ def view_in_browser(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
     return response
+
+
+@login_required
+@require_safe
+def preview(request: HttpRequest) -> HttpResponse:
+    """What the member's next digest would hold if it were decided now (nothing recorded), or
+    why none would be sent."""
+    services.subscribe_new_member(member=request.user)
+    contents, delivery, digest = services.preview_of(member=request.user)
+    context = services.context_of(delivery, digest, request.user) | {"site_url": ""}
+    return render(
+        request,
+        "digests/preview.html",
+        {
+            "contents": contents,
+            "reason": Delivery.Reason(contents.reason).label if contents.reason else "",
+            "body": fragment("digests/_sections.jinja", context),
+            "heading": context["heading"],
+        },
+    )
 
 
 @login_required
