@@ -2,12 +2,8 @@
 at 7:00 in French, previews it and finds the update there; the digest arrives by e-mail (a real
 SMTP listener) and, logged out, they follow its unsubscribe link and stop it."""
 
-import importlib
 import re
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.apps import apps
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from digests import services
@@ -15,31 +11,16 @@ from digests.models import ConsentEvent, Subscription
 from tests.digests.conftest import news, reader
 from tests.digests.factories import make_due
 from tests.e2e.locators import field, heading
+from tests.e2e.test_editor_journey import EDITOR, editor_at_their_desk
 from tests.e2e.test_messages_journey import log_out, open_menu_link
-from tests.e2e.test_staff_mfa_journey import current_code
 from tests.economy.factories import sector
-from tests.members.factories import UserFactory
 
-EDITOR = "Eddie Editor"
 MEMBER = "Li Wei"
 UPDATE = "Ontario and Jiangsu sign a parts-supplier pact"
 
 
 def publish_as_editor(journey, title: str) -> None:
-    importlib.import_module("economy.migrations.0003_editors_permissions").grant_editors(apps, None)
-    eddie = UserFactory(display_name=EDITOR, is_staff=True)
-    eddie.groups.add(Group.objects.get(name="Editors"))
-    secret = generate_totp_secret()
-    TOTP.activate(eddie, secret)
-    page = journey.log_in(eddie.email)
-    journey.step("two-factor")
-    page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(journey.url("/members/staff/"))
-    journey.step("staff-home")
-    open_menu_link(page, EDITOR, "Editor's desk")
-    expect(heading(page)).to_have_text("Editor's desk")
-    journey.step("desk")
+    page = editor_at_their_desk(journey)
     page.get_by_role("link", name="Write an update").click()
     journey.step("new-update")
     field(page, "Title").fill(title)

@@ -7,7 +7,7 @@ import importlib
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.contrib.auth.models import Group
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.locators import field, heading
 from tests.e2e.test_messages_journey import log_out, open_menu_link
@@ -20,15 +20,14 @@ IMPORTED = "Suzhou lowers land prices for battery makers"
 WRITTEN = "Shenzhen halves registration fees for foreign start-ups"
 
 
-def test_an_editor_reviews_an_import_writes_an_update_and_readers_find_both(journey):
+def editor_at_their_desk(journey) -> Page:
+    """Eddie, an Editor, logs in with his authenticator app and opens the Editor's desk."""
     # The flush after transactional tests empties the group permissions its migration gave.
     importlib.import_module("economy.migrations.0003_editors_permissions").grant_editors(apps, None)
     eddie = UserFactory(display_name=EDITOR, is_staff=True)
     eddie.groups.add(Group.objects.get(name="Editors"))
     secret = generate_totp_secret()
     TOTP.activate(eddie, secret)
-    imported(title=IMPORTED, sectors=[sector("mining-energy")], summary="Land for new plants.")
-
     page = journey.log_in(eddie.email)
     journey.step("two-factor")
     page.get_by_label("Code").fill(current_code(secret))
@@ -38,6 +37,12 @@ def test_an_editor_reviews_an_import_writes_an_update_and_readers_find_both(jour
     open_menu_link(page, EDITOR, "Editor's desk")
     expect(heading(page)).to_have_text("Editor's desk")
     journey.step("desk")
+    return page
+
+
+def test_an_editor_reviews_an_import_writes_an_update_and_readers_find_both(journey):
+    imported(title=IMPORTED, sectors=[sector("mining-energy")], summary="Land for new plants.")
+    page = editor_at_their_desk(journey)
 
     page.get_by_role("link", name="Imported, to review (1)").click()
     journey.step("desk-review")
