@@ -64,9 +64,12 @@ def drop_database(url: str) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
+@pytest.mark.xdist_group("celery_worker_processes")  # see tests/digests/test_workers.py
 def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
     env = {
-        **os.environ,
+        # The benchmark is a program of its own: not a test process of pytest-xdist, whose
+        # Redis databases it would otherwise shift (config.settings).
+        **{key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"},
         "DATABASE_URL": smoke_database_url,
         "BENCH_MEMBERS": "300",
         "BENCH_ORGANISATIONS": "20",
