@@ -8,18 +8,7 @@ from digests.models import Delivery, Subscription
 class SubscriptionForm(forms.ModelForm):
     class Meta:
         model = Subscription
-        fields = [
-            "frequency",
-            "weekday",
-            "day_of_month",
-            "hour",
-            "time_zone",
-            "language",
-            "follows_profile",
-            "sectors",
-            "city_regions",
-            "indicators",
-        ]
+        fields = list(Subscription.MEMBER_CHOICES)
         widgets = {
             "frequency": forms.RadioSelect,
             "sectors": forms.CheckboxSelectMultiple,

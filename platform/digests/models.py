@@ -38,6 +38,20 @@ class Subscription(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
+    # What the member chooses (the settings page, the API and the service take these).
+    MEMBER_CHOICES = (
+        "frequency",
+        "weekday",
+        "day_of_month",
+        "hour",
+        "time_zone",
+        "language",
+        "follows_profile",
+        "sectors",
+        "city_regions",
+        "indicators",
+    )
+
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

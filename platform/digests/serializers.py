@@ -26,16 +26,7 @@ class SubscriptionSerializer(InputModelSerializer):
     class Meta:
         model = Subscription
         fields = [
-            "frequency",
-            "weekday",
-            "day_of_month",
-            "hour",
-            "time_zone",
-            "language",
-            "follows_profile",
-            "sectors",
-            "city_regions",
-            "indicators",
+            *Subscription.MEMBER_CHOICES,
             "next_due_at",
             "last_sent_at",
         ]

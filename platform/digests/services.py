@@ -132,15 +132,7 @@ def change_subscription(
         for name in ("sectors", "city_regions", "indicators")
         if name in changes
     }
-    unknown = set(changes) - {
-        "frequency",
-        "weekday",
-        "day_of_month",
-        "hour",
-        "time_zone",
-        "follows_profile",
-        "language",
-    }
+    unknown = set(changes) - set(Subscription.MEMBER_CHOICES)
     if unknown:
         raise ValidationError({name: gettext("This cannot be changed.") for name in unknown})
     schedule_changed = any(

@@ -16,7 +16,7 @@ Frequency = Subscription.Frequency
 @login_required
 @require_http_methods(["GET", "POST"])
 def subscription_settings(request: HttpRequest) -> HttpResponse:
-    subscription = services.subscribe_new_member(member=request.user)
+    services.subscribe_new_member(member=request.user)
     subscription = selectors.subscription_of(request.user)
     form = forms.SubscriptionForm(
         request.POST if request.method == "POST" else None, instance=subscription
