@@ -10,8 +10,9 @@ crash:
    (``digests.building``); then one transaction locks the batch's subscriptions, keeps those
    still due for the period built, writes their ``Delivery`` rows (unique per member and period:
    a period decided already is left as it is), and moves ``next_due_at`` on to the next period.
-   (One transaction for the batch rather than one per member: five statements instead of seven
-   per member, for the throughput of 300 digests a second; the locks last a few milliseconds.)
+   (One transaction for the batch rather than one per member: a handful of statements instead
+   of seven per member, for the throughput of 300 digests a second; the locks last a few
+   milliseconds.)
    A digest to send is written ``claimed`` with its Message-ID, derived from (member, period)
    alone; a skipped one ``skipped`` with its reason. A member is decided once per period and
    never examined again until the next.
@@ -33,9 +34,11 @@ An SMTP error that may pass (a 4xx reply, a dropped connection) marks the delive
 """
 
 import smtplib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,13 +47,12 @@ from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, ngettext
 
 from core.jinja import translations
-from core.links import Links
+from core.links import Links, link
 from digests import building, schedule
 from digests.access import unsubscribe_token, view_token
 from digests.models import ConsentEvent, Delivery, Subscription
@@ -220,7 +222,7 @@ def claim_batch(*, member_ids, now: datetime | None = None) -> dict[str, int]:
     The digests are built before any lock is taken; then one transaction locks the batch's
     subscriptions (in id order, so two workers on overlapping batches wait rather than
     deadlock), keeps those still due for the period built, writes their deliveries and moves
-    them on: five statements for the batch, whatever its size."""
+    them on: four statements for the batch, and one UPDATE per distinct next due time."""
     now = now or timezone.now()
     subscriptions = building.subscriptions_for(member_ids)
     decided = building.gather(subscriptions, now=now)
@@ -241,7 +243,7 @@ def claim_batch(*, member_ids, now: datetime | None = None) -> dict[str, int]:
                 member_id__in=[s.pk for s in still_due], period__in=periods
             ).values_list("member_id", "period")
         )
-        deliveries = []
+        deliveries, sent_until = [], {}
         for subscription in still_due:
             contents = decided[subscription.pk]
             if (subscription.pk, contents.period) in taken:
@@ -250,23 +252,32 @@ def claim_batch(*, member_ids, now: datetime | None = None) -> dict[str, int]:
                 deliveries.append(_delivery(contents))
                 counts["claimed" if contents.to_send else "skipped"] += 1
                 if contents.to_send:
-                    subscription.last_sent_at = contents.until
+                    sent_until[subscription.pk] = contents.until
             subscription.next_due_at = schedule.next_of(
                 subscription, after=max(now, subscription.next_due_at)
             )
-            subscription.queued_at = None
         # Not due, turned off, or changed since it was read: no longer waiting in the queue;
         # the next beat run queues it again if it is due.
         claimed = {subscription.pk for subscription in still_due}
         left = [s for s in locked if s.pk not in claimed and s.queued_at is not None]
-        for subscription in left:
-            subscription.queued_at = None
         Delivery.objects.bulk_create(deliveries)
-        if still_due or left:
-            Subscription.objects.bulk_update(
-                still_due + left, ["next_due_at", "queued_at", "last_sent_at"]
-            )
+        _move_on(still_due, sent_until=sent_until)
+        _move_on(left, sent_until={})
     return counts
+
+
+def _move_on(subscriptions: list[Subscription], *, sent_until: dict[int, datetime]) -> None:
+    """Save the subscriptions' new ``next_due_at`` (and ``last_sent_at`` for those in
+    ``sent_until``), unqueued: one UPDATE per distinct pair of values, which schedules share
+    (bulk_update's CASE per row took longer to compile than the batch to build)."""
+    groups = defaultdict(list)
+    for subscription in subscriptions:
+        groups[subscription.next_due_at, sent_until.get(subscription.pk)].append(subscription.pk)
+    for (next_due_at, last_sent_at), ids in groups.items():
+        changes = {"next_due_at": next_due_at, "queued_at": None}
+        if last_sent_at is not None:
+            changes["last_sent_at"] = last_sent_at
+        Subscription.objects.filter(pk__in=ids).update(**changes)
 
 
 def _unchanged(locked: Subscription, read: Subscription) -> bool:
@@ -464,7 +475,7 @@ def context_of(delivery: Delivery, digest: building.Digest, member) -> dict:
         "replies_shown": building.replies_shown,
         "view_url": absolute(links("digests:view", view_token(delivery))),
         "unsubscribe_url": absolute(links("digests:unsubscribe", unsubscribe_token(member))),
-        "settings_url": absolute(reverse("digests:settings")),
+        "settings_url": absolute(link("digests:settings")),
         "sender_name": sender_name(),
         "postal_address": postal_address(),
     }
@@ -500,7 +511,12 @@ def compose(delivery: Delivery, digest: building.Digest, *, connection=None):
 
 
 def message_id_domain() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "knowbridge.local"
+    return _domain_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "knowbridge.local"
 
 
 def preview_of(
