@@ -168,6 +168,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts to send"), default=0)
     created_at = models.DateTimeField(_("decided"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("last failed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("digest delivery")

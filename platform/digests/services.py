@@ -200,12 +200,16 @@ SENDABLE = Q(status=Status.CLAIMED) | Q(
 
 def stuck_claims(*, now: datetime | None = None, size: int = BATCH_SIZE) -> list[list[int]]:
     """Members whose digest, claimed or failed with an error that may pass, has waited
-    ``QUEUE_AGAIN_AFTER`` unsent (its task lost, or its retries too): batches to queue again.
-    Sending them twice at once is harmless (rows are locked to send); each try counts towards
+    ``QUEUE_AGAIN_AFTER`` unsent and untried (its task lost, or its retries over): batches to
+    queue again. A failure more recent than that is left to its task's own retry, which comes
+    sooner (``tasks.RETRY_DELAYS``), so beat does not spend the attempts it has left. Sending
+    them twice at once is harmless (rows are locked to send); each try counts towards
     ``MAX_ATTEMPTS``."""
     now = now or timezone.now()
+    waited = now - QUEUE_AGAIN_AFTER
     ids = list(
-        Delivery.objects.filter(SENDABLE, created_at__lt=now - QUEUE_AGAIN_AFTER)
+        Delivery.objects.filter(SENDABLE, created_at__lt=waited)
+        .exclude(failed_at__gte=waited)
         .order_by("member_id")
         .values_list("member_id", flat=True)
         .distinct()[:MAX_PER_RUN]
@@ -424,6 +428,7 @@ def _failed(delivery: Delivery, reason: str, error: Exception) -> str:
         reason=reason,
         error=f"{type(error).__name__}: {error}"[:2000],
         attempts=F("attempts") + 1,
+        failed_at=timezone.now(),
     )
     if reason == Reason.SMTP and attempts < MAX_ATTEMPTS:
         return "transient"

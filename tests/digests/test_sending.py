@@ -1,14 +1,14 @@
 """Deciding and sending digests in process, against a real SMTP listener: the mail's headers
 and parts, exactly once per member and period whatever runs twice, and SMTP errors."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from digests import services
+from digests import services, tasks
 from digests.models import ConsentEvent, Delivery, Subscription
 from tests.conftest import SMTPInbox, free_port
 from tests.digests.conftest import news, reader
@@ -156,6 +156,23 @@ def test_a_passing_smtp_error_is_recorded_and_retried(readers_with_news, refusin
     delivery.refresh_from_db()
     assert (delivery.status, delivery.reason, delivery.error) == ("sent", "", "")
     assert mail["Message-ID"].strip() == delivery.message_id
+
+
+def test_beat_leaves_a_recent_failure_to_its_tasks_retry_and_queues_an_abandoned_one(
+    readers_with_news, refusing_smtp
+):
+    member = readers_with_news[0]
+    refusing_smtp("451 4.3.0 Try again later")
+    with pytest.raises(services.TransientSendError):
+        services.send_batch(member_ids=[member.pk])
+    Delivery.objects.update(created_at=timezone.now() - 2 * services.QUEUE_AGAIN_AFTER)
+    assert services.stuck_claims() == []  # failed a moment ago: its retry is on its way
+    later = timezone.now() + services.QUEUE_AGAIN_AFTER + timedelta(minutes=1)
+    assert services.stuck_claims(now=later) == [[member.pk]]  # its retries are over
+
+
+def test_a_tasks_retries_come_sooner_than_beat_queues_a_failed_digest_again():
+    assert max(tasks.RETRY_DELAYS) < services.QUEUE_AGAIN_AFTER.total_seconds()
 
 
 def test_a_refused_address_fails_for_good(readers_with_news, refusing_smtp):
