@@ -17,7 +17,8 @@ The sections:
 
 - **Economy updates** published in the member's window, filed under one of their sectors or
   city-regions (the profile's while the subscription follows it), the most relevant first: a
-  matching sector weighs two, a matching city-region one, then the newest.
+  matching sector weighs two, a matching city-region one; at the same weight, those in the
+  digest's language first, then the newest.
 - **Indicators** they follow, with the latest value and the change from the one before; one
   counts as an item when its latest value is new since the last digest.
 - **Forum threads** started in the window in the categories they read and follow (categories
@@ -48,6 +49,7 @@ from core import search
 from digests import schedule
 from digests.models import Delivery, Subscription
 from economy.models import EconomyUpdate, Indicator, IndicatorValue
+from economy.selectors import language_token
 from forums.models import Category, CategoryFollow, Thread
 from matchmaking.models import Engagement, HelpRequest
 from members.models import Membership, Organisation, Profile, User
@@ -283,13 +285,14 @@ def _updates(interests: dict[int, Interests], windows) -> dict:
         window = windows[member_id]
         sectors = {f"s{pk}" for pk in interest.sectors}
         regions = {f"k{pk}" for pk in interest.regions}
+        language = language_token(window.language)
         scored = []
         for pk, held, published_at in candidates:
             if not window.since <= published_at < window.until:
                 continue
             score = 2 * len(held & sectors) + len(held & regions)
             if score:
-                scored.append((-score, -published_at.timestamp(), -pk, pk))
+                scored.append((-score, language not in held, -published_at.timestamp(), -pk, pk))
         ids = [row[-1] for row in sorted(scored)[:MAX_UPDATES]]
         shown[member_id] = (ids, len(ids))
     return shown

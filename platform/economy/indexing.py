@@ -4,6 +4,7 @@ an update (its sectors and city-regions set first)."""
 
 from core.search import segment
 from economy.models import EconomyUpdate
+from economy.selectors import language_token
 
 
 def tokens_of(update: EconomyUpdate) -> str:
@@ -11,7 +12,7 @@ def tokens_of(update: EconomyUpdate) -> str:
     ``gzhhans``): what the list's filters and the digests ask for in one index lookup."""
     tokens = [f"s{pk}" for pk in sorted(sector.pk for sector in update.sectors.all())]
     tokens += [f"k{pk}" for pk in sorted(region.pk for region in update.city_regions.all())]
-    tokens.append("g" + "".join(char for char in update.language.lower() if char.isalnum()))
+    tokens.append(language_token(update.language))
     return " ".join(tokens)
 
 

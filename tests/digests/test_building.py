@@ -101,6 +101,22 @@ def test_a_professionals_digest_holds_their_updates_indicators_threads_and_reque
     assert contents.period.startswith("w")
 
 
+def test_at_the_same_weight_updates_in_the_digests_language_come_first(world):
+    automotive = sector("automotive")
+    french = update("Usines de batteries en Ontario", sectors=[automotive], language="fr")
+    english = world["updates"]["sector"]  # as relevant, and newer
+    EconomyUpdate.objects.filter(pk=french.pk).update(
+        published_at=english.published_at - timedelta(hours=1)
+    )
+    make_due(world["li"])
+    in_english = decided(world["li"]).items["updates"]
+    assert in_english.index(english.pk) < in_english.index(french.pk)
+    Subscription.objects.filter(pk=world["li"].pk).update(language="fr")
+    in_french = decided(world["li"]).items["updates"]
+    assert in_french.index(french.pk) < in_french.index(english.pk)
+    assert in_french[0] == world["updates"]["both"].pk  # a heavier match still comes first
+
+
 def test_nothing_from_outside_their_interests_nor_what_they_may_not_read(world):
     make_due(world["li"])
     items = decided(world["li"]).items
