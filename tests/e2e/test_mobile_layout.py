@@ -1,14 +1,25 @@
 """Every page on a phone 390 px wide: nothing scrolls sideways, even with long unbroken words,
 Chinese text and long addresses, and the directories show their first result on the first screen,
-with their filters folded away behind a "Filters" disclosure."""
+with their filters folded away behind a "Filters" disclosure (the economy updates show theirs
+there too)."""
 
+import importlib
 import re
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from digests import services as digest_services
+from digests.access import unsubscribe_token, view_token
+from digests.models import Delivery, Subscription
+from economy.models import Indicator, IndicatorValue
 from forums.models import ReadPosition
 from matchmaking import services as matchmaking_services
 from matchmaking.models import FollowUp
@@ -16,7 +27,12 @@ from members import services
 from members.models import Organisation, Sector
 from notifications.services import notify
 from tests.conversations.factories import add_message, conversation
-from tests.e2e.locators import field
+from tests.digests.conftest import reader
+from tests.digests.factories import make_due
+from tests.digests.factories import update as digest_update
+from tests.e2e.locators import field, heading
+from tests.e2e.test_staff_mfa_journey import current_code
+from tests.economy import factories as economy_factories
 from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, ThreadFactory
 from tests.matchmaking import factories as matchmaking_factories
 from tests.matchmaking.factories import ready_fields
@@ -65,8 +81,8 @@ def check_api_docs(journey, name: str) -> None:
     check(journey, name, third_party=(".opblock-summary-control",))
 
 
-def first_result_on_first_screen(page: Page) -> None:
-    first = page.locator(".results .result h2").first
+def first_result_on_first_screen(page: Page, results: str = ".results .result h2") -> None:
+    first = page.locator(results).first
     expect(first).to_be_visible()
     box = first.bounding_box()
     assert box["y"] + box["height"] <= HEIGHT, f"the first result starts at {box['y']:.0f} px"
@@ -296,6 +312,278 @@ def test_every_page_fits_a_phone(journey):
         check(journey, name)
     journey.goto(reverse("api-docs"))
     check_api_docs(journey, "api-docs")
+
+
+EDITOR = "Eddie Editor"
+MEMBER = "Li Wei"
+LONG_TITLE = f"{LONG_WORD[:80]} {CHINESE[:30]}"
+INDICATOR = f"{LONG_WORD[:70]} {CHINESE[:20]}"
+# An update's Markdown: a long word, Chinese, a long address, a table wider than a phone and a
+# code block with a long line.
+UPDATE_BODY = f"""{CHINESE}
+
+{LONG_WORD}
+
+<{LONG_URL}>
+
+| {LONG_WORD[:30]} | 2024 | 2025 | {CHINESE[:6]} | Source |
+| --- | ---: | ---: | --- | --- |
+| {CHINESE[:20]} | 1,234.5 | 2,345.6 | +90.0% | {LONG_URL} |
+| {LONG_WORD} | 12.5 | 13.1 | +4.8% | {LONG_URL[:80]} |
+
+```
+{LONG_URL} {LONG_WORD}
+    {CHINESE}
+```
+"""
+
+
+def staff_log_in(journey, user, secret: str) -> Page:
+    """Staff log in with their authenticator app, as editor_at_their_desk does, every page
+    checked on the phone."""
+    page = log_in(journey, user)
+    check(journey, "two-factor")
+    page.get_by_label("Code").fill(current_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(journey.url(reverse("members:staff_home")))
+    check(journey, "staff-home")
+    return page
+
+
+def staff_with_authenticator(**fields):
+    """Staff with the authenticator app set up, and its secret to type the codes from."""
+    user = UserFactory(is_staff=True, **fields)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def economy_with_long_words():
+    """An Editor; published updates, the newest with a long title, a long source link (its
+    own name) and Markdown with a long word, a table and a code block; an import with a long
+    feed name waiting for review; an indicator with a long name, unit and source link, and a
+    year of values for its chart. Returns the Editor and their authenticator's secret."""
+    # The flush after transactional tests empties the group permissions its migration gave.
+    importlib.import_module("economy.migrations.0003_editors_permissions").grant_editors(apps, None)
+    eddie, secret = staff_with_authenticator(display_name=EDITOR)
+    eddie.groups.add(Group.objects.get(name="Editors"))
+    sectors = [automotive(), Sector.objects.get(slug="clean-technology")]
+    regions = [economy_factories.region("shenzhen"), economy_factories.region("toronto")]
+    for number in range(4):
+        economy_factories.published(
+            eddie,
+            at=timezone.now() - timedelta(days=number + 1),
+            title=f"Update {number}: {CHINESE[:12]}",
+            sectors=sectors,
+        )
+    economy_factories.published(
+        eddie,
+        title=LONG_TITLE,
+        summary=f"{LONG_WORD} {CHINESE} {LONG_URL}",
+        body=UPDATE_BODY,
+        source_name="",
+        source_url=LONG_URL,
+        sectors=sectors,
+        city_regions=regions,
+    )
+    economy_factories.published(
+        eddie,
+        at=timezone.now() - timedelta(days=9),
+        title=CHINESE,
+        summary=CHINESE * 3,
+        source_name=LONG_WORD,
+        language="zh-hans",
+        sectors=sectors,
+        city_regions=regions,
+    )
+    economy_factories.imported(
+        economy_factories.feed(name=f"{LONG_WORD} {CHINESE[:20]}"),
+        title=LONG_TITLE,
+        summary=f"{LONG_URL} {CHINESE}",
+    )
+    economy_factories.draft(eddie, title=f"{CHINESE[:20]} {LONG_WORD[:60]}", summary=LONG_WORD)
+    indicator = Indicator.objects.create(
+        slug="long-words",
+        name_en=INDICATOR,
+        name_fr=INDICATOR,
+        name_zh_hans=CHINESE[:40],
+        unit="CNY per 100 kWh",
+        source_url=LONG_URL,
+    )
+    indicator.sectors.set(sectors)
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=indicator,
+            date=date(2024, 1, 1) + timedelta(days=7 * week),
+            value=Decimal("123456.5") + Decimal(week % 9) * 1000,
+        )
+        for week in range(52)
+    )
+    pmi = Indicator.objects.create(
+        slug="pmi", name_en="Manufacturing PMI", name_fr="PMI", name_zh_hans="采购经理指数"
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(indicator=pmi, date=date(2024, month, 1), value=Decimal("49.5") + month)
+        for month in range(1, 13)
+    )
+    return eddie, secret
+
+
+def updates_first(page: Page) -> None:
+    """The economy updates, like the directories, fold their filters (but the search) away."""
+    expect(page.get_by_label("Sector")).to_be_hidden()
+    expect(page.get_by_label("Search")).to_be_visible()
+    first_result_on_first_screen(page, ".update-list .update-row h2")
+
+
+def test_economy_pages_fit_a_phone(journey):
+    eddie, secret = economy_with_long_words()
+
+    page = journey.goto("/")
+    check(journey, "home")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Economy updates").click()
+    expect(page.locator(".update-row")).to_have_count(6)
+    updates_first(page)
+    check(journey, "economy-updates")
+    page.locator("summary", has_text="Filters").click()
+    expect(page.get_by_label("Sector")).to_be_visible()
+    check(journey, "economy-updates-filters")
+    page.get_by_label("Sector").select_option(label=automotive().name)
+    page.get_by_label("City-region").select_option(label="Shenzhen")
+    page.get_by_label("Search").fill("深圳")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".update-row")).to_have_count(2)
+    updates_first(page)
+    check(journey, "economy-updates-filtered")
+    page.get_by_role("link", name=LONG_TITLE).click()
+    expect(heading(page)).to_have_text(LONG_TITLE)
+    expect(page.locator(".update-body table")).to_be_visible()
+    expect(page.locator(".update-body pre")).to_be_visible()
+    expect(page.get_by_role("link", name=LONG_URL).first).to_be_visible()
+    check(journey, "economy-update")
+
+    journey.goto(reverse("economy:indicators"))
+    chart = page.get_by_role("img", name=f"{INDICATOR}: recent values")
+    expect(chart).to_be_visible()
+    check(journey, "indicators")
+    page.get_by_role("link", name=INDICATOR).click()
+    expect(heading(page)).to_have_text(INDICATOR)
+    expect(chart).to_be_visible()
+    check(journey, "indicator")
+
+    staff_log_in(journey, eddie, secret)
+    account = page.get_by_role("navigation", name="Account")
+    account.locator("summary", has_text=EDITOR).click()
+    expect(account.get_by_role("link", name="Editor's desk")).to_be_visible()
+    check(journey, "editor-menu")
+    account.get_by_role("link", name="Editor's desk").click()
+    expect(heading(page)).to_have_text("Editor's desk")
+    check(journey, "economy-desk")
+    page.get_by_role("link", name="Imported, to review (1)").click()
+    expect(page.get_by_role("link", name=LONG_TITLE)).to_be_visible()
+    check(journey, "economy-desk-review")
+    page.get_by_role("link", name=LONG_TITLE).click()
+    expect(page.get_by_role("button", name="Approve and publish")).to_be_visible()
+    check(journey, "economy-import")
+    journey.goto(reverse("economy:new"))
+    expect(heading(page)).to_have_text("Write an update")
+    check(journey, "economy-new-update")
+    field(page, "Title").fill(LONG_TITLE)
+    field(page, "Summary").fill(f"{LONG_WORD} {CHINESE}")
+    field(page, "Body").fill(UPDATE_BODY)
+    page.get_by_label(automotive().name).check()
+    # The label is the model field's verbose name, lower-case: "source link".
+    page.get_by_label(re.compile(r"^source link:?$", re.IGNORECASE)).fill(LONG_URL)
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.get_by_text("Draft saved. Publish it when it is ready.")).to_be_visible()
+    check(journey, "economy-draft")
+    page.get_by_role("link", name="Edit", exact=True).click()
+    check(journey, "economy-edit-update")
+
+
+def digests_with_long_words():
+    """A member following automotive in Toronto and an indicator with a long name; enough
+    updates with long titles, summaries and sources for a digest; the staff's delivery log with
+    a member of a long name whose digest failed with a long error."""
+    li = reader(display_name=MEMBER, onboarded=True)
+    for number in range(3):
+        digest_update(
+            f"{LONG_TITLE} {number}",
+            sectors=[automotive()],
+            summary=f"{LONG_WORD} {CHINESE} {LONG_URL}",
+            source_name=f"{LONG_WORD} {CHINESE[:20]}",
+        )
+    indicator = Indicator.objects.create(
+        slug="long-words",
+        name_en=INDICATOR,
+        name_fr=INDICATOR,
+        name_zh_hans=CHINESE[:40],
+        unit="CNY per 100 kWh",
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=indicator, date=timezone.localdate() - timedelta(days=days), value=value
+        )
+        for days, value in [(1, Decimal("123456789.25")), (8, Decimal("98765432.5"))]
+    )
+    Subscription.objects.get(pk=li.pk).indicators.add(indicator)
+    other = UserFactory(display_name=LONG_WORD[:70])
+    Delivery.objects.create(
+        member=other,
+        period="w2026-49",
+        frequency="weekly",
+        status=Delivery.Status.FAILED,
+        reason=Delivery.Reason.SMTP,
+        error=f"{LONG_WORD} {LONG_URL} {CHINESE}",
+        item_count=12345,
+    )
+    return li
+
+
+def test_digest_pages_fit_a_phone(journey):
+    li = digests_with_long_words()
+
+    page = log_in(journey, li)
+    expect(heading(page)).to_have_text(f"Welcome, {MEMBER}")
+    check(journey, "dashboard")
+    account = page.get_by_role("navigation", name="Account")
+    account.locator("summary", has_text=MEMBER).click()
+    account.get_by_role("link", name="Digest settings").click()
+    expect(heading(page)).to_have_text("Digest settings")
+    expect(page.get_by_label(INDICATOR)).to_be_visible()
+    check(journey, "digest-settings")
+    page.get_by_label("Daily").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your digest settings are saved.")).to_be_visible()
+    check(journey, "digest-settings-saved")
+    page.get_by_role("link", name="Preview your next digest").click()
+    expect(page.get_by_role("link", name=f"{LONG_TITLE} 0")).to_be_visible()
+    expect(page.get_by_text(INDICATOR)).to_be_visible()
+    check(journey, "digest-preview")
+
+    page.context.clear_cookies()  # the mail's links work logged out
+    make_due(li, frequency="daily")
+    digest_services.claim_batch(member_ids=[li.pk])
+    delivery = Delivery.objects.get(member=li)
+    journey.goto(reverse("digests:view", args=[view_token(delivery)]))
+    expect(page.get_by_role("link", name=f"{LONG_TITLE} 0")).to_be_visible()
+    check(journey, "digest-in-browser")
+    journey.goto(reverse("digests:unsubscribe", args=[unsubscribe_token(li)]))
+    expect(heading(page)).to_have_text("Unsubscribe from the digest")
+    check(journey, "digest-unsubscribe")
+    page.get_by_role("button", name="Less often: weekly").click()
+    expect(heading(page)).to_have_text("Your choice is saved")
+    check(journey, "digest-unsubscribed")
+
+    staff, secret = staff_with_authenticator(display_name="Sam Staff")
+    staff_log_in(journey, staff, secret)
+    journey.goto(reverse("digests:deliveries"))
+    expect(page.get_by_role("cell", name=LONG_WORD[:70], exact=True)).to_be_visible()
+    check(journey, "digest-deliveries")
+    field(page, "Status").select_option("failed")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".delivery-log tbody tr")).to_have_count(1)
+    check(journey, "digest-deliveries-failed")
 
 
 @pytest.mark.browser_context_args(viewport={"width": 1280, "height": 800})
