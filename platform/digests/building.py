@@ -43,6 +43,7 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.formats import date_format, number_format
 from django.utils.translation import ngettext
 
 from core import search
@@ -504,7 +505,14 @@ class IndicatorLine:
 
     @property
     def shown(self) -> str:
-        return _figure(self.latest.value)
+        """The latest value with its unit, kept on one line (``0,5 %`` in French)."""
+        unit = self.indicator.unit
+        return f"{_figure(self.latest.value)}\u00a0{unit}" if unit else _figure(self.latest.value)
+
+    @property
+    def date_shown(self) -> str:
+        """The latest value's date as the active language writes dates."""
+        return date_format(self.latest.date, "DATE_FORMAT")
 
     @property
     def change_shown(self) -> str:
@@ -516,8 +524,8 @@ class IndicatorLine:
 
 
 def _figure(value) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    """A decimal as the active language writes it, without trailing zeros (``0,5``)."""
+    return "0" if value == 0 else number_format(value.normalize())
 
 
 @dataclass

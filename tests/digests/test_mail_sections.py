@@ -42,3 +42,13 @@ def test_each_section_in_french_in_both_parts(world):  # noqa: F811 - the fixtur
     assert "Vous avez de la place pour 3 accompagnements de plus." in html
     assert "1 réponse" in html  # each of the two threads has one reply
     assert "Fils de discussion les plus utiles de vos catégories" in html
+    latest = world["cpi"].values.order_by("-date").first().date
+    written = f"{latest.day} {FRENCH_MONTHS[latest.month - 1]} {latest.year}"
+    # The indicator's figures and date as French writes them.
+    assert f"CPI\u00a0: 0,5\u00a0% ({written}, +0,3)" in text
+    assert f"CPI\u00a0: 0,5\u00a0% <span class=\"digest-hint\">({written}, +0,3)" in html
+
+
+FRENCH_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
