@@ -4,6 +4,7 @@ the source's address, readiness)."""
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from economy.models import EconomyUpdate
@@ -12,7 +13,7 @@ from members.models import CityRegion, Sector
 
 class UpdateForm(forms.ModelForm):
     source_url = forms.URLField(
-        label=EconomyUpdate._meta.get_field("source_url").verbose_name,
+        label=capfirst(EconomyUpdate._meta.get_field("source_url").verbose_name),
         max_length=EconomyUpdate._meta.get_field("source_url").max_length,
         required=False,
         assume_scheme="https",

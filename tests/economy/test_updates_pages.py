@@ -1,6 +1,7 @@
 """The economy update pages as each role sees them: the public list and its filters, an update's
 page, the Atom feed, and the Editors' desk, form and buttons."""
 
+import re
 from datetime import timedelta
 
 import feedparser
@@ -249,6 +250,13 @@ def test_the_desk_lists_drafts_imports_and_scheduled_updates_by_tab(client, hidd
         assert all(update.title not in tabs[other] for other in hidden if other != tab)
     assert all(out.title not in page for page in tabs.values())
     assert "Imported, to review (1)" in tabs["draft"]
+
+
+def test_the_forms_labels_begin_with_a_capital(client):
+    client.force_login(editor())
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", client.get(NEW).content.decode())
+    assert "Source link:" in labels
+    assert all(label[0].isupper() for label in labels), labels
 
 
 def test_an_editor_writes_a_draft_then_publishes_it(client):
