@@ -358,6 +358,18 @@ def staff_with_authenticator(**fields):
     return user, secret
 
 
+def long_indicator(**fields) -> Indicator:
+    """An indicator whose name and unit do not fit a phone's line."""
+    return Indicator.objects.create(
+        slug="long-words",
+        name_en=INDICATOR,
+        name_fr=INDICATOR,
+        name_zh_hans=CHINESE[:40],
+        unit="CNY per 100 kWh",
+        **fields,
+    )
+
+
 def economy_with_long_words():
     """An Editor; published updates, the newest with a long title, a long source link (its
     own name) and Markdown with a long word, a table and a code block; an import with a long
@@ -402,14 +414,7 @@ def economy_with_long_words():
         summary=f"{LONG_URL} {CHINESE}",
     )
     economy_factories.draft(eddie, title=f"{CHINESE[:20]} {LONG_WORD[:60]}", summary=LONG_WORD)
-    indicator = Indicator.objects.create(
-        slug="long-words",
-        name_en=INDICATOR,
-        name_fr=INDICATOR,
-        name_zh_hans=CHINESE[:40],
-        unit="CNY per 100 kWh",
-        source_url=LONG_URL,
-    )
+    indicator = long_indicator(source_url=LONG_URL)
     indicator.sectors.set(sectors)
     IndicatorValue.objects.bulk_create(
         IndicatorValue(
@@ -512,13 +517,7 @@ def digests_with_long_words():
             summary=f"{LONG_WORD} {CHINESE} {LONG_URL}",
             source_name=f"{LONG_WORD} {CHINESE[:20]}",
         )
-    indicator = Indicator.objects.create(
-        slug="long-words",
-        name_en=INDICATOR,
-        name_fr=INDICATOR,
-        name_zh_hans=CHINESE[:40],
-        unit="CNY per 100 kWh",
-    )
+    indicator = long_indicator()
     IndicatorValue.objects.bulk_create(
         IndicatorValue(
             indicator=indicator, date=timezone.localdate() - timedelta(days=days), value=value
