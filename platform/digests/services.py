@@ -273,7 +273,7 @@ def claim_batch(*, member_ids, now: datetime | None = None) -> dict[str, int]:
 def _move_on(subscriptions: list[Subscription], *, sent_until: dict[int, datetime]) -> None:
     """Save the subscriptions' new ``next_due_at`` (and ``last_sent_at`` for those in
     ``sent_until``), unqueued: one UPDATE per distinct pair of values, which schedules share
-    (bulk_update's CASE per row took longer to compile than the batch to build)."""
+    (bulk_update's CASE per row cost as much as building the batch's digests)."""
     groups = defaultdict(list)
     for subscription in subscriptions:
         groups[subscription.next_due_at, sent_until.get(subscription.pk)].append(subscription.pk)

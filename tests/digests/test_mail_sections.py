@@ -46,9 +46,20 @@ def test_each_section_in_french_in_both_parts(world):  # noqa: F811 - the fixtur
     written = f"{latest.day} {FRENCH_MONTHS[latest.month - 1]} {latest.year}"
     # The indicator's figures and date as French writes them.
     assert f"CPI\u00a0: 0,5\u00a0% ({written}, +0,3)" in text
-    assert f"CPI\u00a0: 0,5\u00a0% <span class=\"digest-hint\">({written}, +0,3)" in html
+    assert f'CPI\u00a0: 0,5\u00a0% <span class="digest-hint">({written}, +0,3)' in html
 
 
-FRENCH_MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
-).split()
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
