@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "matchmaking",
     "economy",
     "digests",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -414,7 +415,11 @@ SPECTACULAR_SETTINGS = {
             "ErrorCode500Enum",
         )
     }
-    | {"DeliveryEnum": "notifications.registry.Delivery.choices"},  # one field per kind uses it
+    | {
+        "DeliveryEnum": "notifications.registry.Delivery.choices",  # one field per kind uses it
+        "KindEnum": "members.models.OrganisationKind.choices",
+        "FlaggedKindEnum": "moderation.models.FlagKind.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],

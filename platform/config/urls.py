@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("matchmaking.api_urls")),
     path("", include("economy.api_urls")),
     path("", include("digests.api_urls")),
+    path("", include("moderation.api_urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("requests/", include("matchmaking.urls")),
     path("economy/", include("economy.urls")),
     path("digests/", include("digests.urls")),
+    path("moderation/", include("moderation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

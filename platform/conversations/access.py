@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from conversations.models import Attachment, Block, Conversation, MessagingSettings, WhoMayWrite
+from conversations.models import (
+    Attachment,
+    Block,
+    Conversation,
+    Message,
+    MessagingSettings,
+    WhoMayWrite,
+)
+from core.ids import as_id
 from members import selectors as member_selectors
 from members.access import exists_to_others
 
@@ -40,6 +48,21 @@ def access_attachment(viewer, attachment_id: int) -> Attachment:
     if attachment is None:
         raise Http404
     return attachment
+
+
+def access_message(viewer, message_id) -> Message:
+    """A message in a conversation ``viewer`` takes part in, with its author; 404 otherwise."""
+    pk = as_id(message_id)
+    message = (
+        Message.objects.select_related("author")
+        .filter(pk=pk, conversation__participants__member=viewer)
+        .first()
+        if pk and viewer.is_authenticated
+        else None
+    )
+    if message is None:
+        raise Http404
+    return message
 
 
 def attachment_in(conversation: Conversation, attachment_id: int) -> Attachment:

@@ -23,6 +23,7 @@ from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils import timezone
 
+from core.ids import as_id
 from core.prepared import Prepared, columns, instance
 from forums.models import Category, Post, Thread
 from members.models import User
@@ -148,16 +149,6 @@ def may_accept(viewer, thread: Thread) -> bool:
     return _is_member(viewer) and thread.author_id is not None and thread.author_id == viewer.pk
 
 
-def _as_id(value) -> int | None:
-    """An id as an int or ASCII digits; anything else (a float, "١" which int() would read as
-    1, a number past the column's range) reads as no id at all."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if type(value) is not int:
-        return None
-    return value if 0 < value < 2**63 else None
-
-
 def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
     """A category the viewer reads; ``for_write``: one they may start threads in."""
     readable_slug = isinstance(slug, str) and "\x00" not in slug  # PostgreSQL refuses NUL
@@ -172,7 +163,7 @@ def access_category(viewer, slug: str, *, for_write: bool = False) -> Category:
 def access_thread(viewer, thread_id, *, for_write: bool = False) -> Thread:
     """A thread in a category the viewer reads (with its tag names: every page shows them);
     ``for_write``: one they may reply to."""
-    pk = _as_id(thread_id)
+    pk = as_id(thread_id)
     thread = _thread(pk) if pk else None
     if thread is None or not may_read(viewer, thread.category):
         raise Http404
@@ -213,7 +204,7 @@ def _thread(pk: int) -> Thread | None:
 def access_post(viewer, post_id, *, for_write: bool = False) -> Post:
     """A post in a category the viewer reads (deleted ones too: the thread shows where they
     were); ``for_write``: one they may edit."""
-    pk = _as_id(post_id)
+    pk = as_id(post_id)
     post = (
         Post.objects.select_related("thread__category", "author").filter(pk=pk).first()
         if pk

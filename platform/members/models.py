@@ -649,6 +649,9 @@ class Organisation(models.Model):
             )
 
 
+OrganisationKind = Organisation.Kind  # importable by path, for the API schema's enum names
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")

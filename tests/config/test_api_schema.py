@@ -58,8 +58,9 @@ def test_interactive_docs_are_served_from_local_static_files(client):
 # answered or expired, feedback given twice; in economy updates, a title too short once weighed,
 # a source that is no web address, a time to publish at already gone by, an update already
 # published (or not) or left without a summary or body; in digests, a time zone that is no IANA
-# name, or ids of sectors, city-regions or indicators that do not exist. Every other check, and
-# every other operation, keeps the defaults.
+# name, or ids of sectors, city-regions or indicators that do not exist; in moderation, a flag on
+# one's own thing, or "other" without saying what is wrong. Every other check, and every other
+# operation, keeps the defaults.
 RULES_BEYOND_THE_SCHEMA = """
 [[operations]]
 include-operation-id = [
@@ -100,6 +101,7 @@ include-operation-id = [
     "v1_economy_updates_discard_create",
     "v1_digest_subscription_update",
     "v1_digest_subscription_partial_update",
+    "v1_flags_create",
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 """
