@@ -117,7 +117,10 @@ def _run(
 
     _empty_broker(env["CELERY_BROKER_URL"])
     due = _make_due(members)
-    vacuum("members_profile", "digests_subscription", "digests_delivery")
+    # Not digests_delivery: just emptied, its statistics would say "no rows" for the whole run
+    # (nothing analyses it again here), and sending then read the deliveries to send through the
+    # status index, past every row already sent: 112.7 digests a second instead of 172.
+    vacuum("members_profile", "digests_subscription")
     stats = raw / f"smtp-sink-{workers}.json"
     stats.unlink(missing_ok=True)
     sink = subprocess.Popen(  # noqa: S603 - this interpreter, a file of the bench
