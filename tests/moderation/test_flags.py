@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from forums.models import Category
 from moderation.models import Flag
 from tests.conversations.factories import add_message, conversation
 from tests.conversations.factories import member as conversing_member
+from tests.conversations.test_api import api
 from tests.forums.factories import CategoryFactory, PostFactory, ThreadFactory
 from tests.matchmaking.factories import published, sme_member
 from tests.members.factories import OrganisationFactory, UserFactory, listed_member
@@ -19,13 +19,6 @@ from tests.members.factories import OrganisationFactory, UserFactory, listed_mem
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/flags/"
-
-
-def api(user=None) -> APIClient:
-    caller = APIClient()
-    if user is not None:
-        caller.force_authenticate(user)
-    return caller
 
 
 def flag_url(kind: str, key) -> str:
