@@ -179,6 +179,13 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="delivery_latest_first"),
             models.Index(fields=["status", "-created_at"], name="delivery_by_status"),
+            # Sending looks up a batch's members among the few deliveries still to send; without
+            # this, stale statistics lead the planner through the status index, past every sent row.
+            models.Index(
+                fields=["member"],
+                condition=Q(status__in=["claimed", "failed"]),
+                name="delivery_to_send",
+            ),
         ]
 
     def __str__(self):
