@@ -42,6 +42,12 @@ def _clear_cache():
     cache.clear()
 
 
+GROUP_PERMISSIONS = (  # the migrations that give staff groups their permissions
+    "economy.migrations.0003_editors_permissions",
+    "moderation.migrations.0003_moderators_permissions",
+)
+
+
 def _migration(name: str):
     return importlib.import_module(f"members.migrations.{name}")
 
@@ -52,6 +58,9 @@ def seeded_transactional_db(transactional_db):
     which the flush after every transactional test removes."""
     _migration("0002_staff_groups").create_staff_groups(apps, None)
     _migration("0004_reference_data").seed_reference_data(apps, None)
+    for module in GROUP_PERMISSIONS:
+        for operation in importlib.import_module(module).Migration.operations:
+            operation.code(apps, None)
 
 
 @pytest.fixture
@@ -114,3 +123,10 @@ def celery_worker_on_redis(transactional_db):
     celery_app.control.purge()  # nothing left over from an earlier run may reach the inbox
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
+
+
+@pytest.fixture
+def email_through_the_worker(settings, seeded_transactional_db, smtp_inbox, celery_worker_on_redis):
+    """Mail as production sends it: queued after commit, sent by the real worker to the inbox."""
+    settings.EMAIL_BACKEND = "core.mail.CeleryEmailBackend"
+    return smtp_inbox

@@ -234,6 +234,15 @@ MFA_TOTP_ISSUER = "KnowBridge"
 
 STAFF_GROUPS = ("Editors", "Moderators", "Administrators")
 
+# --- Moderation -----------------------------------------------------------------------------------
+
+# Flags hide a post or thread until a moderator decides once they weigh this much: a flag weighs
+# its member's trust level times their past accuracy (1 for a basic member with no history; see
+# moderation.services).
+MODERATION_HIDE_SCORE = env.float("MODERATION_HIDE_SCORE", default=3.0)
+# Hold the first posts of new members (trust level 0) for a moderator's review.
+MODERATION_HOLD_FIRST_POSTS = env.bool("MODERATION_HOLD_FIRST_POSTS", default=False)
+
 # --- Internationalisation -------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
@@ -361,6 +370,14 @@ CELERY_BEAT_SCHEDULE = {
     "queue-due-digests": {  # each member's at their hour, in their own time zone
         "task": "digests.tasks.queue_due_digests",
         "schedule": 60,
+    },
+    "lift-ended-suspensions": {
+        "task": "moderation.tasks.lift_ended_suspensions",
+        "schedule": 5 * 60,
+    },
+    "remind-moderators-of-waiting-cases": {  # waiting more than 48 hours, once a day each
+        "task": "moderation.tasks.remind_moderators",
+        "schedule": 60 * 60,
     },
 }
 

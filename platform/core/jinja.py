@@ -36,6 +36,7 @@ from django_htmx.jinja import htmx_script
 from jinja2 import Environment, StrictUndefined
 
 from core.links import link
+from core.staff_tools import tools_for
 
 
 def environment(**options) -> Environment:
@@ -51,6 +52,7 @@ def environment(**options) -> Environment:
         htmx_script=_htmx_script,
         languages=languages,
         link=link,
+        staff_tools=tools_for,
         static=_static,
         url=url,
     )

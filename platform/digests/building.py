@@ -365,6 +365,7 @@ def _threads(subscriptions, interests, windows) -> dict:
             created_at__gte=start,
             created_at__lt=end,
             last_posted_at__gte=start,  # implied; lets the (category, last posted) index help
+            hidden_at__isnull=True,
         )
         .filter(Q(helpful_count__gt=0) | Q(post_count__gt=1) | Q(accepted_post__isnull=False))
         .values_list(
@@ -588,7 +589,11 @@ def load(item_sets: list[dict]) -> list[Digest]:
     values = (
         IndicatorValue.objects.select_related("indicator").in_bulk(value_ids) if value_ids else {}
     )
-    threads = Thread.objects.select_related("category").in_bulk(thread_ids) if thread_ids else {}
+    threads = (
+        Thread.objects.filter(hidden_at__isnull=True).select_related("category").in_bulk(thread_ids)
+        if thread_ids
+        else {}
+    )
     requests = (
         HelpRequest.objects.select_related("organisation").in_bulk(request_ids | mine_ids)
         if request_ids | mine_ids

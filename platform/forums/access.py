@@ -13,6 +13,9 @@ The rules:
   posting, and delete them at any time; staff edit and delete any post. Deleted posts stay where
   they were (the thread reads "deleted by its author") but nobody changes them again.
 - The thread's author, or staff, accept an answer.
+- What moderators hide stays readable by its author and staff only: a hidden thread is a 404 for
+  everyone else and takes no replies; a hidden post keeps its place. The author may edit a hidden
+  post whenever they like (the edit asks the moderators for another review).
 """
 
 from datetime import timedelta
@@ -116,7 +119,12 @@ def may_post_in(viewer, category: Category) -> bool:
 def may_reply(viewer, thread: Thread) -> bool:
     if not may_post_in(viewer, thread.category):
         return False
-    return not thread.locked or viewer.is_staff
+    return not (thread.locked or thread.hidden_at) or viewer.is_staff
+
+
+def may_see_hidden(viewer, author_id: int | None) -> bool:
+    """Whether ``viewer`` reads what moderators hid of ``author_id``'s: staff, or the author."""
+    return _is_staff(viewer) or (_is_member(viewer) and author_id == viewer.pk)
 
 
 def _is_author(viewer, post: Post) -> bool:
@@ -128,11 +136,11 @@ def may_edit(viewer, post: Post) -> bool:
         return False
     if _is_staff(viewer):
         return True
-    return (
-        _is_author(viewer, post)
-        and not post.thread.locked
-        and timezone.now() - post.created_at <= edit_window()
-    )
+    if not _is_author(viewer, post):
+        return False
+    if post.is_hidden:
+        return True
+    return not post.thread.locked and timezone.now() - post.created_at <= edit_window()
 
 
 def may_delete(viewer, post: Post) -> bool:
@@ -165,11 +173,17 @@ def access_thread(viewer, thread_id, *, for_write: bool = False) -> Thread:
     ``for_write``: one they may reply to."""
     pk = as_id(thread_id)
     thread = _thread(pk) if pk else None
-    if thread is None or not may_read(viewer, thread.category):
+    if thread is None or not _may_read_thread(viewer, thread):
         raise Http404
     if for_write and not may_reply(viewer, thread):
         raise PermissionDenied
     return thread
+
+
+def _may_read_thread(viewer, thread: Thread) -> bool:
+    if thread.hidden_at is not None and not may_see_hidden(viewer, thread.author_id):
+        return False
+    return may_read(viewer, thread.category)
 
 
 def _thread_query(shape, *, pk):
@@ -210,7 +224,7 @@ def access_post(viewer, post_id, *, for_write: bool = False) -> Post:
         if pk
         else None
     )
-    if post is None or not may_read(viewer, post.thread.category):
+    if post is None or not _may_read_thread(viewer, post.thread):
         raise Http404
     if for_write and not may_edit(viewer, post):
         raise PermissionDenied

@@ -56,8 +56,9 @@ def _opening_words(thread: Thread) -> str:
 
 
 def index_post(post: Post) -> None:
-    """Fill ``post``'s search text and tokens (empty once it is deleted) and save them."""
-    if post.is_deleted:
+    """Fill ``post``'s search text and tokens (empty while it is deleted or hidden, or its thread
+    hidden) and save them."""
+    if post.is_deleted or post.is_hidden or post.thread.hidden_at is not None:
         post.search_text = post.tokens = ""
     else:
         thread = post.thread
@@ -72,10 +73,12 @@ def index_post(post: Post) -> None:
 def index_thread(thread: Thread) -> None:
     """After a change to the thread (title, tags, category, sector …): its own search text, its
     opening post's words, and the tokens of every post it holds, in one UPDATE."""
+    if thread.hidden_at is not None:
+        return
     thread.search_text = segment(_opening_words(thread))
     Thread.objects.filter(pk=thread.pk).update(search_text=thread.search_text)
     thread_part = thread_tokens(thread)
-    Post.objects.filter(thread=thread, deleted_at__isnull=True).update(
+    Post.objects.filter(thread=thread, deleted_at__isnull=True, hidden_at__isnull=True).update(
         tokens=Concat(
             Value(thread_part),
             Case(
@@ -92,3 +95,16 @@ def index_thread(thread: Thread) -> None:
     if opening is not None:
         opening.thread = thread
         index_post(opening)
+
+
+def index_hidden_or_shown(thread: Thread) -> None:
+    """After moderators hide a thread (search forgets it and all its posts) or show it again
+    (each post is indexed anew: rare, and bounded by one thread)."""
+    if thread.hidden_at is not None:
+        Thread.objects.filter(pk=thread.pk).update(search_text="")
+        Post.objects.filter(thread=thread).update(search_text="", tokens="")
+        return
+    index_thread(thread)
+    for post in Post.objects.filter(thread=thread, number__gt=1).iterator():
+        post.thread = thread
+        index_post(post)

@@ -225,6 +225,9 @@ class Thread(models.Model):
         "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     locked = models.BooleanField(_("locked"), default=False)
+    # Set while moderators keep the thread out of sight: out of lists and search, a 404 for all
+    # but its author and staff.
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
     objects = ThreadQuerySet.as_manager()
@@ -279,6 +282,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set while moderators keep the post out of sight: its place shows that it is hidden; its
+    # author and staff still read it, and search forgets it.
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True, editable=False)
     helpful_count = models.PositiveIntegerField(default=0, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     # What search files the post under (its category, tags, sector …), for filters in one lookup.
@@ -314,6 +320,10 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class PostRevision(models.Model):

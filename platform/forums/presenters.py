@@ -207,6 +207,8 @@ class PostItem:
     opening: bool
     accepted: bool
     deleted: bool
+    hidden: bool  # moderators hid it; the viewer reads it all the same (its author, or staff)
+    concealed: bool  # moderators hid it from the viewer: its place shows, not its text
     html: SafeString
     author_name: str  # "" when the author's account was deleted
     author_handle: str  # "" unless the viewer may open the author's profile
@@ -261,6 +263,7 @@ class _PostPresenter:
 
     def __call__(self, post: Post) -> PostItem:
         deleted, author = post.is_deleted, post.author
+        concealed = post.is_hidden and not access.may_see_hidden(self.viewer, post.author_id)
         return PostItem(
             pk=post.pk,
             number=post.number,
@@ -268,7 +271,9 @@ class _PostPresenter:
             opening=post.is_opening,
             accepted=post.pk == self.thread.accepted_post_id,
             deleted=deleted,
-            html=mark_safe(post.html),  # noqa: S308 - sanitised with nh3 when it was saved
+            hidden=post.is_hidden and not concealed,
+            concealed=concealed,
+            html=mark_safe("" if concealed else post.html),  # noqa: S308 - sanitised with nh3
             author_name=author.display_name if author else "",
             author_handle=author.profile.handle if post.author_id in self.page.profiles else "",
             own=self.viewer.is_authenticated and post.author_id == self.viewer.pk,
@@ -285,5 +290,6 @@ class _PostPresenter:
             may_accept=self.may_accept
             and not post.is_opening
             and not deleted
+            and not post.is_hidden
             and author is not None,
         )

@@ -155,7 +155,7 @@ _THREAD_ROWS = Prepared(_thread_rows_query)
 
 
 def _listed_threads(categories, *, order, category_id, tag_id, since) -> QuerySet:
-    threads = Thread.objects.all()
+    threads = Thread.objects.filter(hidden_at__isnull=True)
     if category_id is not None:
         threads = threads.filter(category_id=category_id)
     else:
@@ -338,6 +338,7 @@ SHOWN_POST_FIELDS = (
     "created_at",
     "edited_at",
     "deleted_at",
+    "hidden_at",
     "helpful_count",
     "author__display_name",
     "author__is_active",

@@ -165,9 +165,13 @@ class PostSerializer(serializers.ModelSerializer):
         source="reply_to_id", read_only=True, allow_null=True, help_text="The post answered."
     )
     html = serializers.SerializerMethodField(
-        help_text="The post rendered and sanitised; null when it was deleted."
+        help_text="The post rendered and sanitised; null when it was deleted, or when moderators "
+        "hid it and the caller is neither its author nor staff."
     )
     deleted = serializers.BooleanField(source="is_deleted", read_only=True)
+    hidden = serializers.BooleanField(
+        source="is_hidden", read_only=True, help_text="Moderators hid it, pending their review."
+    )
     helpful = serializers.SerializerMethodField(
         help_text="Whether the caller marked the post helpful."
     )
@@ -188,13 +192,20 @@ class PostSerializer(serializers.ModelSerializer):
             "created_at",
             "edited_at",
             "deleted",
+            "hidden",
             "helpful_count",
             "helpful",
             "bookmarked",
         ]
 
     def get_html(self, post) -> str | None:
-        return None if post.is_deleted else post.html
+        if post.is_deleted:
+            return None
+        if post.is_hidden and not access.may_see_hidden(
+            self.context["request"].user, post.author_id
+        ):
+            return None
+        return post.html
 
     def get_helpful(self, post) -> bool:
         return post.pk in self.context.get("helpful_posts", ())

@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.markdown import Rendered, render_post
-from forums import access, kinds, selectors
-from forums.indexing import index_post, index_thread
+from forums import access, events, kinds, selectors
+from forums.indexing import index_hidden_or_shown, index_post, index_thread
 from forums.models import (
     Bookmark,
     Category,
@@ -239,6 +239,19 @@ def _tags_named(names: list[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in names]
 
 
+def _held_for_review(author: User) -> bool:
+    """Whether ``author``'s new post waits for a moderator before others read it: with
+    ``MODERATION_HOLD_FIRST_POSTS``, a new member's posts until one of them has been shown."""
+    if not settings.MODERATION_HOLD_FIRST_POSTS:
+        return False
+    if author.is_staff or author.trust_level > TrustLevel.NEW:
+        return False
+    shown = Post.objects.filter(
+        author=author, hidden_at__isnull=True, deleted_at__isnull=True, thread__hidden_at=None
+    )
+    return not shown.exists()
+
+
 @transaction.atomic
 def start_thread(
     *,
@@ -262,6 +275,7 @@ def start_thread(
     language = _language(language, author)
     _check_pace(author, Action.THREAD)
     rendered = _render(author, cleaned["body"])
+    held = _held_for_review(author)
 
     thread = Thread.objects.create(
         category=category,
@@ -271,6 +285,7 @@ def start_thread(
         city_region=city_region,
         knowledge_stage=knowledge_stage,
         language=language,
+        hidden_at=timezone.now() if held else None,
     )
     post = Post.objects.create(
         thread=thread,
@@ -294,7 +309,10 @@ def start_thread(
     _add_to_standing(author, posts_written=1)
     _follow(author, thread)
     index_thread(thread)
-    _announce_thread(thread, post, _mentioned(rendered))
+    if held:
+        events.post_held.send(sender=Post, post=post)
+    else:
+        _announce_thread(thread, post, _mentioned(rendered))
     return thread
 
 
@@ -307,6 +325,7 @@ def post_reply(*, author: User, thread: Thread, body: str, reply_to: Post | None
         raise ValidationError({"reply_to": _("Reply to a post of this thread.")})
     _check_pace(author, Action.REPLY)
     rendered = _render(author, cleaned["body"])
+    held = _held_for_review(author)
 
     # The lock makes concurrent replies take numbers one after the other.
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -320,6 +339,7 @@ def post_reply(*, author: User, thread: Thread, body: str, reply_to: Post | None
         body=cleaned["body"],
         html=rendered.html,
         language=author.language,
+        hidden_at=timezone.now() if held else None,
     )
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1, last_posted_at=post.created_at
@@ -331,7 +351,10 @@ def post_reply(*, author: User, thread: Thread, body: str, reply_to: Post | None
     _add_to_standing(author, posts_written=1)
     _follow(author, thread)
     index_post(post)
-    _announce_reply(thread, post, _mentioned(rendered))
+    if held:
+        events.post_held.send(sender=Post, post=post)
+    else:
+        _announce_reply(thread, post, _mentioned(rendered))
     return post
 
 
@@ -372,6 +395,8 @@ def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) 
         audit.record(actor=editor, action="forums.post_edited", target=post)
     added = [handle for handle in _mentioned(rendered) if handle not in before]
     _announce(post, thread, _mention_reason(added), actor=editor)
+    if post.is_hidden and post.author_id == editor.pk:
+        events.hidden_post_edited.send(sender=Post, post=post, editor=editor)
     return post
 
 
@@ -421,6 +446,49 @@ def move_thread(*, actor: User, thread: Thread, category: Category, reason: str 
         reason=reason,
         category=[before, category.pk],
     )
+    return thread
+
+
+# --- Moderation -----------------------------------------------------------------------------------
+# Moderation decides, records why and tells the author; these only change what the forums show.
+
+
+def _require_staff(actor: User | None) -> None:
+    """``None`` is moderation acting on its own (members' flags hid something)."""
+    if actor is not None and not (actor.is_authenticated and actor.is_active and actor.is_staff):
+        _refuse(_("Only staff can do this."))
+
+
+@transaction.atomic
+def set_post_hidden(*, actor: User | None, post: Post, hidden: bool) -> Post:
+    """Hide a post (its place says so; its author and staff still read it) or show it again."""
+    _require_staff(actor)
+    if post.is_hidden != hidden:
+        post.hidden_at = timezone.now() if hidden else None
+        post.save(update_fields=["hidden_at"])
+        index_post(post)
+    return post
+
+
+@transaction.atomic
+def set_thread_hidden(*, actor: User | None, thread: Thread, hidden: bool) -> Thread:
+    """Take a thread out of lists and search (a 404 for all but its author and staff), or bring it
+    back."""
+    _require_staff(actor)
+    if (thread.hidden_at is not None) != hidden:
+        thread.hidden_at = timezone.now() if hidden else None
+        thread.save(update_fields=["hidden_at"])
+        index_hidden_or_shown(thread)
+    return thread
+
+
+@transaction.atomic
+def set_thread_locked(*, actor: User, thread: Thread, locked: bool) -> Thread:
+    """A locked thread takes replies from staff only, and its posts are no longer edited."""
+    _require_staff(actor)
+    if thread.locked != locked:
+        thread.locked = locked
+        thread.save(update_fields=["locked"])
     return thread
 
 

@@ -606,6 +606,7 @@ def set_staff_roles(
     user.save(update_fields=[*flags])
     if groups is not None:
         user.groups.set(groups)
+        _staff_groups_make_staff(user)
     if user_permissions is not None:
         user.user_permissions.set(user_permissions)
     after = _standing(user)
@@ -615,6 +616,22 @@ def set_staff_roles(
     if changed:
         audit.record(actor=actor, action="account.roles_changed", target=user, **changed)
     return user
+
+
+def set_active(*, user: User, active: bool) -> User:
+    """Let an account sign in, or stop it: an inactive account's sessions and API tokens fail
+    from its next request on. The caller decides, and audits why (moderation's sanctions)."""
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def _staff_groups_make_staff(user: User) -> None:
+    """A staff group's members are staff: they set up MFA and act through the staff services."""
+    if not user.is_staff and user.groups.filter(name__in=settings.STAFF_GROUPS).exists():
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
+from core import staff_tools
 from core.protected_files import protected_file
 from members import access, directory, forms, presenters, selectors, services
 from members.models import PHOTO_FOLDER, Invitation
@@ -104,7 +105,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if not selectors.is_staff_account(request.user):
         raise PermissionDenied
     roles = [STAFF_ROLES.get(name, name) for name in selectors.staff_groups(request.user)]
-    return render(request, "members/staff_home.html", {"roles": roles})
+    tools = staff_tools.tools_for(request.user)
+    return render(request, "members/staff_home.html", {"roles": roles, "tools": tools})
 
 
 @login_required

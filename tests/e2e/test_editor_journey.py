@@ -2,10 +2,7 @@
 publishes it from their desk, writes one of their own and publishes it; a visitor then finds both
 in the public list, narrows it by sector, reads one and finds the Atom feed."""
 
-import importlib
-
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
@@ -22,8 +19,6 @@ WRITTEN = "Shenzhen halves registration fees for foreign start-ups"
 
 def editor_at_their_desk(journey) -> Page:
     """Eddie, an Editor, logs in with his authenticator app and opens the Editor's desk."""
-    # The flush after transactional tests empties the group permissions its migration gave.
-    importlib.import_module("economy.migrations.0003_editors_permissions").grant_editors(apps, None)
     eddie = UserFactory(display_name=EDITOR, is_staff=True)
     eddie.groups.add(Group.objects.get(name="Editors"))
     secret = generate_totp_secret()

@@ -3,14 +3,12 @@ Chinese text and long addresses, and the directories show their first result on 
 with their filters folded away behind a "Filters" disclosure (the economy updates show theirs
 there too)."""
 
-import importlib
 import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
@@ -375,8 +373,6 @@ def economy_with_long_words():
     own name) and Markdown with a long word, a table and a code block; an import with a long
     feed name waiting for review; an indicator with a long name, unit and source link, and a
     year of values for its chart. Returns the Editor and their authenticator's secret."""
-    # The flush after transactional tests empties the group permissions its migration gave.
-    importlib.import_module("economy.migrations.0003_editors_permissions").grant_editors(apps, None)
     eddie, secret = staff_with_authenticator(display_name=EDITOR)
     eddie.groups.add(Group.objects.get(name="Editors"))
     sectors = [automotive(), Sector.objects.get(slug="clean-technology")]
@@ -619,3 +615,37 @@ def test_filters_fold_on_a_phone_without_javascript(browser, live_server, width,
         summary.click()
         expect(sectors).to_be_visible()
     context.close()
+
+
+def test_moderation_pages_fit_a_phone(journey):
+    """The flag page, the queue, a case with its decision form and a member's record, with long
+    words in the post, the flag's text and a moderator note."""
+    author = UserFactory(display_name=LONG_WORD[:60], onboarded=True)
+    thread = ThreadFactory(title=f"{LONG_WORD} {CHINESE}")
+    post = PostFactory(thread=thread, author=author, body=LONG_URL, html=f"<p>{LONG_URL}</p>")
+    flagger = UserFactory(display_name=DISPLAY_NAME, onboarded=True, trust_level=1)
+
+    page = log_in(journey, flagger)
+    check(journey, "dashboard")
+    journey.goto(reverse("moderation:flag_post", args=[post.pk]))
+    check(journey, "flag-form")
+    page.get_by_role("radio", name="Other").check()
+    field(page, "What is wrong (required for “Other”)").fill(f"{LONG_WORD} {CHINESE}")
+    page.get_by_role("button", name="Send to the moderators").click()
+    expect(page.get_by_text("Thank you: the moderators will look at it.")).to_be_visible()
+    check(journey, "flagged-thread")
+    page.context.clear_cookies()
+
+    mona, secret = staff_with_authenticator(display_name="Mona Moderator")
+    mona.groups.add(Group.objects.get(name="Moderators"))
+    staff_log_in(journey, mona, secret)
+    journey.goto(reverse("moderation:queue"))
+    expect(heading(page)).to_have_text("Moderation queue")
+    check(journey, "moderation-queue")
+    page.get_by_role("link", name=re.compile("Pneumono")).click()
+    check(journey, "moderation-case")
+    page.get_by_role("link", name=LONG_WORD[:60]).click()
+    field(page, "Note for the other moderators").fill(f"{LONG_URL} {CHINESE}")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.get_by_text(CHINESE).first).to_be_visible()
+    check(journey, "moderation-member")

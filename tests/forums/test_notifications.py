@@ -2,8 +2,6 @@
 listener: replies to their threads and mentions, batched per thread; nothing from a category
 they may not read."""
 
-import pytest
-
 from forums import services
 from forums.models import Category
 from members.trust import TrustLevel
@@ -16,12 +14,6 @@ BODY = "We shipped through Vancouver; the broker needed the commercial invoice i
 
 def member(**fields):
     return UserFactory(trust_level=TrustLevel.MEMBER, onboarded=True, **fields)
-
-
-@pytest.fixture
-def email_through_the_worker(settings, seeded_transactional_db, smtp_inbox, celery_worker_on_redis):
-    settings.EMAIL_BACKEND = "core.mail.CeleryEmailBackend"
-    return smtp_inbox
 
 
 def test_replies_and_a_mention_reach_members_by_mail_one_per_kind(email_through_the_worker):

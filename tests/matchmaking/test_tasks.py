@@ -5,7 +5,6 @@ language."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from matchmaking import services
@@ -18,12 +17,6 @@ from matchmaking.tasks import (
 from notifications.models import Notification
 from notifications.tasks import send_notification_emails
 from tests.matchmaking.factories import expert, published, sector, sme_member
-
-
-@pytest.fixture
-def email_through_the_worker(settings, seeded_transactional_db, smtp_inbox, celery_worker_on_redis):
-    settings.EMAIL_BACKEND = "core.mail.CeleryEmailBackend"
-    return smtp_inbox
 
 
 def test_the_deadline_task_closes_expired_requests_and_warns_of_close_ones(
