@@ -5,8 +5,10 @@ answered through their author (warn, suspend, ban) or dismissed."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from conversations.models import Message
 from forums import services as forums
@@ -120,15 +122,25 @@ def shown(cases) -> dict[tuple[str, int], Shown]:
 # --- Changes ------------------------------------------------------------------------------------
 
 
+def _gone() -> ValidationError:
+    return ValidationError(_("It has been deleted since."), code="gone")
+
+
 def post_of(case) -> Post:
-    return Post.objects.select_related("thread__category").get(pk=case.object_id)
+    post = Post.objects.select_related("thread__category").filter(pk=case.object_id).first()
+    if post is None:
+        raise _gone()
+    return post
 
 
 def thread_of(case) -> Thread:
     """The thread a thread's or a post's case is about."""
-    if case.kind == Kind.THREAD:
-        return Thread.objects.select_related("category").get(pk=case.object_id)
-    return post_of(case).thread
+    if case.kind != Kind.THREAD:
+        return post_of(case).thread
+    thread = Thread.objects.select_related("category").filter(pk=case.object_id).first()
+    if thread is None:
+        raise _gone()
+    return thread
 
 
 def markdown_of(case) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from forums import services as forums
 from forums.models import Post, Thread
-from moderation import services
+from moderation import services, targets
 from moderation.models import Case, Flag, Sanction
 from notifications.models import Notification
 from tests.forums.factories import CategoryFactory, PostFactory, ThreadFactory
@@ -135,8 +135,6 @@ def test_a_hidden_post_edited_by_its_author_goes_back_to_the_queue():
 def test_hiding_a_thread_takes_it_out_of_lists_and_makes_it_a_404_for_others(client):
     thread = ThreadFactory(title="Spam thread")
     flagger = UserFactory(trust_level=1)
-    from moderation import targets
-
     services.flag(
         flagger=flagger, target=targets.resolve(flagger, "thread", str(thread.pk)), reason="spam"
     )
@@ -241,3 +239,10 @@ def test_moderators_hear_of_cases_waiting_more_than_48_hours_once_a_day():
     assert services.remind_moderators() == 0
     assert Notification.objects.get(recipient=mod).kind == "moderation.waiting"
     assert services.remind_moderators(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
+
+
+def test_a_decision_on_a_post_gone_since_says_so():
+    post = flagged_post()
+    Post.objects.filter(pk=post.pk).delete()
+    with pytest.raises(ValidationError, match="deleted since"):
+        services.decide(moderator=moderator(), case=Case.objects.get(), action="hide", reason="x")
