@@ -39,13 +39,16 @@ def access_conversation(viewer, conversation_id: int, *, for_write: bool = False
 
 
 def access_attachment(viewer, attachment_id: int) -> Attachment:
-    """A file sent in a conversation ``viewer`` takes part in; 404 otherwise, staff included."""
+    """A file sent in a conversation ``viewer`` takes part in, unless moderators hid its message
+    from them; 404 otherwise, staff included."""
     if not viewer.is_authenticated or not _storable_id(attachment_id):
         raise Http404
-    attachment = Attachment.objects.filter(
-        pk=attachment_id, message__conversation__participants__member=viewer
-    ).first()
-    if attachment is None:
+    attachment = (
+        Attachment.objects.select_related("message")
+        .filter(pk=attachment_id, message__conversation__participants__member=viewer)
+        .first()
+    )
+    if attachment is None or attachment.message.concealed_from(viewer):
         raise Http404
     return attachment
 

@@ -94,6 +94,9 @@ class Message(models.Model):
     body = models.TextField(_("message"), max_length=BODY_LENGTH)
     html = models.TextField(editable=False)  # body rendered once, sanitised
     created_at = models.DateTimeField(default=timezone.now)
+    # Set while moderators keep the message out of sight: the other participants see that it is
+    # hidden, not what it says nor its files; its author still reads it.
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("message")
@@ -105,6 +108,10 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.author} in {self.conversation_id}"
+
+    def concealed_from(self, viewer) -> bool:
+        """Whether moderators hid it from ``viewer`` (anyone but its author)."""
+        return self.hidden_at is not None and self.author_id != viewer.pk
 
 
 ATTACHMENT_FOLDER = "attachments"

@@ -71,12 +71,38 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.Serializer):
+    """A message as the caller may read it: one moderators hid from them keeps its place, not its
+    words nor its files."""
+
     id = serializers.IntegerField()
     author = MemberSerializer(allow_null=True, help_text="Null once the author's account is gone.")
-    body = serializers.CharField(help_text="As written, in Markdown.")
-    html = serializers.CharField(help_text="The body rendered and sanitised.")
+    body = serializers.SerializerMethodField(help_text="As written, in Markdown; null if hidden.")
+    html = serializers.SerializerMethodField(
+        help_text="The body rendered and sanitised; null if hidden."
+    )
+    hidden = serializers.SerializerMethodField(
+        help_text="Moderators hid it from the others in the conversation."
+    )
     created_at = serializers.DateTimeField()
-    attachments = AttachmentSerializer(source="attachments.all", many=True)
+    attachments = serializers.SerializerMethodField()
+
+    def _concealed(self, message) -> bool:
+        return message.concealed_from(self.context["request"].user)
+
+    def get_body(self, message) -> str | None:
+        return None if self._concealed(message) else message.body
+
+    def get_html(self, message) -> str | None:
+        return None if self._concealed(message) else message.html
+
+    def get_hidden(self, message) -> bool:
+        return message.hidden_at is not None
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, message) -> list:
+        if self._concealed(message):
+            return []
+        return AttachmentSerializer(message.attachments.all(), many=True, context=self.context).data
 
 
 class MessagePageSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -141,6 +141,18 @@ def open_owned_conversation(*, owner, participants, subject: str = "") -> Conver
         if member.pk not in present
     )
     return conversation
+
+
+@transaction.atomic
+def set_message_hidden(*, actor, message: Message, hidden: bool) -> Message:
+    """Moderators hide a message from the other participants (its author still reads it), or show
+    it again; moderation records why and tells the author."""
+    if actor is not None and not (actor.is_authenticated and actor.is_active and actor.is_staff):
+        raise PermissionDenied(_("Only staff can do this."))
+    if (message.hidden_at is not None) != hidden:
+        message.hidden_at = timezone.now() if hidden else None
+        message.save(update_fields=["hidden_at"])
+    return message
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ published only when ``missing_for_publishing`` is empty, and staff decisions lea
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -221,6 +221,20 @@ def _ask_review_if_sensitive(request: HelpRequest) -> None:
         url=request.get_absolute_url(),
         target=request,
     )
+
+
+@transaction.atomic
+def hold_for_review(*, request: HelpRequest, actor) -> HelpRequest:
+    """Moderators take a flagged request out of sight and out of matching until staff approve it
+    again (``approve_request``); its SME's members and the experts already asked still read it.
+    Moderation records why and tells its author; ``actor`` None is members' flags hiding it."""
+    if actor is not None and not (actor.is_authenticated and actor.is_staff):
+        raise PermissionDenied(_("Only staff can do this."))
+    request = _locked(request)
+    if not request.awaits_review:
+        request.review = HelpRequest.Review.PENDING
+        request.save(update_fields=["review", "updated_at"])
+    return request
 
 
 @transaction.atomic

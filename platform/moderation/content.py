@@ -1,7 +1,7 @@
 """What moderation reads and changes of the things members flag, one kind at a time, through the
 apps that own them: the queue's context (what it says now, for a case of each kind in one query a
-kind) and what moderators may do to it. Posts and threads can be hidden; the other kinds are
-answered through their author (warn, suspend, ban) or dismissed."""
+kind) and what moderators may do to it. Posts, threads, help requests and messages can be hidden;
+profiles and organisations are answered through their member (warn, suspend, ban) or dismissed."""
 
 from dataclasses import dataclass
 
@@ -10,15 +10,18 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from conversations import services as conversations
 from conversations.models import Message
 from forums import services as forums
 from forums.models import Post, Thread
+from matchmaking import services as matchmaking
 from matchmaking.models import HelpRequest
 from members.models import Organisation, Profile
 from moderation.models import FlagKind
 
 Kind = FlagKind
-HIDEABLE = frozenset({Kind.POST, Kind.THREAD})
+FORUMS = frozenset({Kind.POST, Kind.THREAD})  # their threads can be locked and moved too
+HIDEABLE = FORUMS | {Kind.HELP_REQUEST, Kind.MESSAGE}
 POST_LENGTH = Post._meta.get_field("body").max_length
 
 
@@ -83,16 +86,23 @@ def _organisations(ids) -> dict[int, Shown]:
 
 
 def _requests(ids) -> dict[int, Shown]:
-    requests = HelpRequest.objects.filter(pk__in=ids).only("title", "description_html")
+    requests = HelpRequest.objects.filter(pk__in=ids).only("title", "description_html", "review")
     return {
-        request.pk: Shown(request.title, mark_safe(request.description_html))  # noqa: S308 - nh3
+        request.pk: Shown(
+            request.title,
+            mark_safe(request.description_html),  # noqa: S308 - sanitised with nh3 when saved
+            request.awaits_review,
+        )
         for request in requests
     }
 
 
 def _messages(ids) -> dict[int, Shown]:
-    messages = Message.objects.filter(pk__in=ids).only("html")
-    return {message.pk: Shown("", mark_safe(message.html)) for message in messages}  # noqa: S308
+    messages = Message.objects.filter(pk__in=ids).only("html", "hidden_at")
+    return {
+        message.pk: Shown("", mark_safe(message.html), message.hidden_at is not None)  # noqa: S308
+        for message in messages
+    }
 
 
 READERS = {
@@ -155,5 +165,27 @@ def set_hidden(*, actor, case, hidden: bool) -> None:
         forums.set_post_hidden(actor=actor, post=post_of(case), hidden=hidden)
     elif case.kind == Kind.THREAD:
         forums.set_thread_hidden(actor=actor, thread=thread_of(case), hidden=hidden)
+    elif case.kind == Kind.MESSAGE:
+        conversations.set_message_hidden(actor=actor, message=_message(case), hidden=hidden)
+    elif case.kind == Kind.HELP_REQUEST:
+        request = _request(case)
+        if hidden:
+            matchmaking.hold_for_review(request=request, actor=actor)
+        elif request.awaits_review:
+            matchmaking.approve_request(request=request, actor=actor)
     else:
         raise ValueError(f"{case.kind} cannot be hidden")
+
+
+def _message(case) -> Message:
+    message = Message.objects.filter(pk=case.object_id).first()
+    if message is None:
+        raise _gone()
+    return message
+
+
+def _request(case) -> HelpRequest:
+    request = HelpRequest.objects.filter(pk=case.object_id).first()
+    if request is None:
+        raise _gone()
+    return request

@@ -197,7 +197,13 @@ def _waiting(case: Case) -> Case:
 
 def _hideable(case: Case) -> None:
     if case.kind not in content.HIDEABLE:
-        raise ValidationError(_("Only posts and threads can be hidden."), code="kind")
+        message = _("Profiles and organisations are not hidden: warn, suspend or ban the member.")
+        raise ValidationError(message, code="kind")
+
+
+def _in_forums(case: Case) -> None:
+    if case.kind not in content.FORUMS:
+        raise ValidationError(_("Only threads are locked and moved."), code="kind")
 
 
 @transaction.atomic
@@ -256,7 +262,7 @@ def lock(*, moderator, case: Case, reason: str, locked: bool = True) -> Case:
     """Lock (or unlock) the thread of a thread's or a post's case."""
     _require_moderator(moderator)
     reason, case = _clean_reason(reason), _waiting(case)
-    _hideable(case)
+    _in_forums(case)
     forums.set_thread_locked(actor=moderator, thread=content.thread_of(case), locked=locked)
     verb = "lock" if locked else "unlock"
     _close(case, verb=verb, moderator=moderator, reason=reason, upheld=locked)
@@ -268,7 +274,7 @@ def move(*, moderator, case: Case, reason: str, category) -> Case:
     """Move the thread of a thread's or a post's case to another category."""
     _require_moderator(moderator)
     reason, case = _clean_reason(reason), _waiting(case)
-    _hideable(case)
+    _in_forums(case)
     thread = content.thread_of(case)
     forums.move_thread(actor=moderator, thread=thread, category=category, reason=reason)
     _close(case, verb="move", moderator=moderator, reason=reason, upheld=True, category=category.pk)
@@ -553,8 +559,9 @@ def actions_for(case: Case, *, hidden: bool) -> list[str]:
         return ["restore"] if hidden and case.kind in content.HIDEABLE else []
     actions = ["dismiss"]
     if case.kind in content.HIDEABLE:
-        actions += ["restore"] if hidden else []
-        actions += ["hide", "lock", "unlock", "move"]
+        actions += ["restore", "hide"] if hidden else ["hide"]
+    if case.kind in content.FORUMS:
+        actions += ["lock", "unlock", "move"]
     if case.kind == Flag.Kind.POST:
         actions += ["edit", "delete"]
     if case.author_id is not None:
