@@ -351,7 +351,10 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
     credentials = {
         "member": {"Cookie": session},
         "token": {"Authorization": f"Token {token.key}"},
-        "editor": {"Authorization": f"Token {editor_token()}"},
+        **{
+            group: {"Authorization": f"Token {staff_token(group)}"}
+            for group in set(STAFF_LISTS.values())
+        },
         "reader": forum_reader_cookie(),
         **matchmaking_viewers(),
     }
@@ -769,28 +772,32 @@ def api_lists() -> list[Endpoint]:
             continue
         anonymous = {} in (operation.get("security") or [{}])
         name = "api_" + re.sub(r"[^a-z0-9]+", "_", path.removeprefix("/api/v1/")).strip("_")
-        viewer = EDITOR_LISTS.get(path) or ("anonymous" if anonymous else "token")
+        viewer = STAFF_LISTS.get(path) or ("anonymous" if anonymous else "token")
         endpoints.append(Endpoint(name, f"API {path}", [path], "api", viewer=viewer))
     return endpoints
 
 
-# Lists only Editors may read (the schema does not say who may): loaded with an Editor's token.
-EDITOR_LISTS = {"/api/v1/economy-updates/desk/": "editor"}
-BENCH_EDITOR = "bench-editor@bench.knowbridge.example"
+# Lists only a staff group may read (the schema does not say who may): loaded with the token of
+# one of its members.
+STAFF_LISTS = {
+    "/api/v1/economy-updates/desk/": "Editors",
+    "/api/v1/moderation/cases/": "Moderators",
+}
 
 
-def editor_token() -> str:
-    """The token of a member of the Editors group, outside the scale members."""
+def staff_token(group: str) -> str:
+    """The token of a member of the staff ``group``, outside the scale members."""
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
     from members.models import User
 
-    editor = User.objects.filter(email=BENCH_EDITOR).first() or User.objects.create_user(
-        email=BENCH_EDITOR, display_name="Bench Editor", password=None, is_staff=True
+    email = f"bench-{group.lower()}@bench.knowbridge.example"
+    member = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, display_name=f"Bench {group}", password=None, is_staff=True
     )
-    editor.groups.add(Group.objects.get(name="Editors"))
-    return Token.objects.get_or_create(user=editor)[0].key
+    member.groups.add(Group.objects.get(name=group))
+    return Token.objects.get_or_create(user=member)[0].key
 
 
 def _is_list(operation: dict, components: dict) -> bool:
