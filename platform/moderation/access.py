@@ -21,26 +21,23 @@ def require_moderator(viewer) -> None:
         raise PermissionDenied
 
 
-def access_case(viewer, case_id) -> Case:
-    pk = as_id(case_id)
-    case = Case.objects.select_related("author").filter(pk=pk).first() if pk else None
-    if case is None or not is_moderator(viewer):
+def _moderated(viewer, queryset, key):
+    """The row ``key`` names, for a moderator; 404 for anyone else, and for a broken key."""
+    pk = as_id(key)
+    found = queryset.filter(pk=pk).first() if pk and is_moderator(viewer) else None
+    if found is None:
         raise Http404
-    return case
+    return found
+
+
+def access_case(viewer, case_id) -> Case:
+    return _moderated(viewer, Case.objects.select_related("author"), case_id)
 
 
 def access_member(viewer, member_id):
     """A member as moderators see them (their history, sanctions and notes)."""
-    pk = as_id(member_id)
-    member = get_user_model().objects.filter(pk=pk).first() if pk else None
-    if member is None or not is_moderator(viewer):
-        raise Http404
-    return member
+    return _moderated(viewer, get_user_model().objects.all(), member_id)
 
 
 def access_sanction(viewer, sanction_id) -> Sanction:
-    pk = as_id(sanction_id)
-    sanction = Sanction.objects.select_related("member").filter(pk=pk).first() if pk else None
-    if sanction is None or not is_moderator(viewer):
-        raise Http404
-    return sanction
+    return _moderated(viewer, Sanction.objects.select_related("member"), sanction_id)

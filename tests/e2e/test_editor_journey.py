@@ -2,15 +2,12 @@
 publishes it from their desk, writes one of their own and publishes it; a visitor then finds both
 in the public list, narrows it by sector, reads one and finds the Atom feed."""
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from tests.e2e.locators import field, heading
 from tests.e2e.test_messages_journey import log_out, open_menu_link
-from tests.e2e.test_staff_mfa_journey import current_code
+from tests.e2e.test_staff_mfa_journey import staff_member_logs_in
 from tests.economy.factories import imported, sector
-from tests.members.factories import UserFactory
 
 EDITOR = "Eddie Editor"
 IMPORTED = "Suzhou lowers land prices for battery makers"
@@ -19,16 +16,7 @@ WRITTEN = "Shenzhen halves registration fees for foreign start-ups"
 
 def editor_at_their_desk(journey) -> Page:
     """Eddie, an Editor, logs in with his authenticator app and opens the Editor's desk."""
-    eddie = UserFactory(display_name=EDITOR, is_staff=True)
-    eddie.groups.add(Group.objects.get(name="Editors"))
-    secret = generate_totp_secret()
-    TOTP.activate(eddie, secret)
-    page = journey.log_in(eddie.email)
-    journey.step("two-factor")
-    page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(journey.url("/members/staff/"))
-    journey.step("staff-home")
+    page = staff_member_logs_in(journey, EDITOR, "Editors")
     open_menu_link(page, EDITOR, "Editor's desk")
     expect(heading(page)).to_have_text("Editor's desk")
     journey.step("desk")

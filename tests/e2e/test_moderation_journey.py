@@ -4,14 +4,12 @@ and other members see only that it is hidden."""
 
 import re
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from members.trust import TrustLevel
 from tests.e2e.locators import field, heading
 from tests.e2e.test_messages_journey import log_out, open_menu_link
-from tests.e2e.test_staff_mfa_journey import current_code
+from tests.e2e.test_staff_mfa_journey import staff_member_logs_in
 from tests.forums.factories import PostFactory, ThreadFactory
 from tests.members.factories import UserFactory
 
@@ -24,10 +22,6 @@ def test_a_flagged_post_is_hidden_by_a_moderator_and_its_author_is_told(journey)
     author = UserFactory(display_name=AUTHOR, onboarded=True)
     thread = ThreadFactory(title="Opening a business account in Vancouver")
     PostFactory(thread=thread, author=author, body=SPAM, html=f"<p>{SPAM}</p>")
-    mona = UserFactory(display_name=MODERATOR, is_staff=True)
-    mona.groups.add(Group.objects.get(name="Moderators"))
-    secret = generate_totp_secret()
-    TOTP.activate(mona, secret)
 
     page = journey.log_in(reader.email)
     journey.step("reader-dashboard")
@@ -42,12 +36,7 @@ def test_a_flagged_post_is_hidden_by_a_moderator_and_its_author_is_told(journey)
     journey.step("flagged")
     log_out(journey, READER)
 
-    page = journey.log_in(mona.email)
-    journey.step("two-factor")
-    page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(journey.url("/members/staff/"))
-    journey.step("staff-home")
+    page = staff_member_logs_in(journey, MODERATOR, "Moderators")
     open_menu_link(page, MODERATOR, "Moderation queue")
     expect(heading(page)).to_have_text("Moderation queue")
     expect(page.get_by_text("Spam × 1")).to_be_visible()

@@ -4,7 +4,9 @@ staff home, not in a member's onboarding; logging in again asks for a code and l
 import re
 
 from allauth.mfa.totp.internal.auth import (
+    TOTP,
     format_hotp_value,
+    generate_totp_secret,
     hotp_value,
     yield_hotp_counters_from_time,
 )
@@ -17,6 +19,22 @@ from tests.members.factories import PASSWORD, UserFactory
 
 def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def staff_member_logs_in(journey, display_name: str, group: str) -> Page:
+    """A member of the staff ``group``, with an authenticator app set up, logs in with a code
+    and lands on the staff home."""
+    member = UserFactory(display_name=display_name, is_staff=True)
+    member.groups.add(Group.objects.get(name=group))
+    secret = generate_totp_secret()
+    TOTP.activate(member, secret)
+    page = journey.log_in(member.email)
+    journey.step("two-factor")
+    page.get_by_label("Code").fill(current_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(journey.url("/members/staff/"))
+    journey.step("staff-home")
+    return page
 
 
 def log_in(page: Page, email: str) -> None:
