@@ -1,0 +1,66 @@
+"""Reports keep one record of their own: each monthly report mailed, one per administrator and
+month, written before the mail goes out so that a task run twice mails no one twice. Its Meta
+carries the permission to read the reports (``reports.view_reports``), which the Administrators
+staff group holds (migration 0002)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthlyReportMail(models.Model):
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly report mail")
+        verbose_name_plural = _("monthly report mails")
+        default_permissions = ()
+        permissions = [("view_reports", _("Can view the reports"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "recipient"], name="one_monthly_report_per_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} → {self.recipient_id}"
+
+
+class DailyCount(models.Model):
+    """How many of something happened on a day (in the site's time zone), by key: what the
+    dashboard sums over a range instead of counting the largest tables (members, posts, digest
+    deliveries) afresh. ``services.refresh_daily_counts`` rebuilds them all in one transaction,
+    from beat every few minutes; a range's figures then cost a scan of a few thousand rows.
+
+    Metrics (``services.DAILY_METRICS``): members by the day they joined (``joined``, and by
+    sector, city-region in Canada and country of origin, keyed by id, "" for none), members by
+    the day of their last activity (``active``), forum replies (``replies``), digest deliveries
+    by the day they were decided (``digests``, keyed ``status/reason``)."""
+
+    metric = models.CharField(max_length=32)
+    key = models.CharField(max_length=64, blank=True)
+    day = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "key", "day"], name="one_daily_count"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["metric", "day"], include=["key", "count"], name="daily_count_by_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.metric} {self.key} {self.day}: {self.count}"

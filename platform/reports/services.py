@@ -1,0 +1,204 @@
+"""The monthly report, mailed to everyone who may read the reports, each in their language.
+
+``send_monthly_report`` mails last month's report (or ``month``'s) to each administrator who has
+not had it yet. Each mail is recorded (one ``MonthlyReportMail`` per recipient and month, a
+unique pair) in the transaction that sends it: the row is locked while the mail goes out and
+marked sent once the server took it, so a task run twice, retried or run by two workers at once
+mails no one twice, and a mail the server refused is tried again by the retried task.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import Count, DateField, F, Q, Value
+from django.db.models.functions import Concat, Trunc
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+
+from digests.models import Delivery
+from forums.models import Post
+from members.models import Profile
+from members.models import User as Member
+from reports import selectors
+from reports.formats import show, shown_rows
+from reports.models import DailyCount, MonthlyReportMail
+from reports.periods import Period, previous_month
+
+# What the mail shows of the report: key figures as tables, and bars for these breakdowns.
+MAIL_TABLES = (
+    "members-totals",
+    "forums-totals",
+    "requests-funnel",
+    "requests-hours",
+    "fairness-totals",
+    "digests-unsubscribes",
+    "moderation-flags",
+)
+MAIL_BARS = ("members-by-sector", "requests-by-sector", "network-edges")
+MAIL_BAR_ROWS = 8
+
+
+def _day(name: str) -> Trunc:
+    return Trunc(name, "day", output_field=DateField(), tzinfo=timezone.get_default_timezone())
+
+
+def daily_metrics() -> dict:
+    """What ``DailyCount`` holds, metric by metric: querysets whose ``values()`` are ``k`` (the
+    key), ``d`` (the day) and ``c`` (how many)."""
+    none = Value("")
+    return {
+        "joined": Member.objects.values(k=none, d=_day("date_joined")).annotate(c=Count("pk")),
+        "joined.sector": Profile.sectors.through.objects.values(
+            k=F("sector_id"), d=_day("profile__user__date_joined")
+        ).annotate(c=Count("pk")),
+        "joined.region": Member.objects.values(
+            k=F("profile__canadian_region_id"), d=_day("date_joined")
+        ).annotate(c=Count("pk")),
+        "joined.origin": Member.objects.values(
+            k=F("profile__country_of_origin_id"), d=_day("date_joined")
+        ).annotate(c=Count("pk")),
+        "active": Profile.objects.values(k=none, d=_day("last_active_at")).annotate(c=Count("pk")),
+        "replies": Post.objects.filter(number__gt=1, deleted_at__isnull=True)
+        .values(k=none, d=_day("created_at"))
+        .annotate(c=Count("pk")),
+        "digests": Delivery.objects.values(
+            k=Concat("status", Value("/"), "reason"), d=_day("created_at")
+        ).annotate(c=Count("pk")),
+    }
+
+
+def refresh_daily_counts() -> int:
+    """Rebuild every daily count in one transaction, each metric one INSERT … SELECT grouped in
+    the database (readers see the old counts or the new, never half); returns the rows."""
+    table = connection.ops.quote_name(DailyCount._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(name) for name in ("metric", "key", "day", "count")
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        DailyCount.objects.all().delete()
+        for metric, rows in daily_metrics().items():
+            sql, params = rows.order_by().query.sql_with_params()
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - compiled querysets, _meta names
+                "SELECT %s, COALESCE(CAST(q.k AS TEXT), ''), q.d, q.c "
+                f"FROM ({sql}) q WHERE q.d IS NOT NULL",
+                [metric, *params],
+            )
+    return DailyCount.objects.count()
+
+
+def administrators():
+    """Active members who may read the reports: those holding the permission through a group
+    (the Administrators) or directly, and superusers."""
+    permission = Permission.objects.filter(
+        content_type__app_label="reports", codename="view_reports"
+    ).first()
+    holders = Q(is_superuser=True)
+    if permission is not None:
+        holders |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    return (
+        get_user_model()
+        .objects.filter(holders, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def send_monthly_report(*, month: date | None = None, now=None) -> int:
+    """Mail the month's report to every administrator who has not had it; how many were sent."""
+    now = now or timezone.now()
+    period = (
+        Period.month(month)
+        if month
+        else previous_month(timezone.localdate(now, timezone.get_default_timezone()))
+    )
+    recipients = list(administrators())
+    already = set(
+        MonthlyReportMail.objects.filter(
+            month=period.start, recipient__in=recipients, sent_at__isnull=False
+        ).values_list("recipient_id", flat=True)
+    )
+    if any(recipient.pk not in already for recipient in recipients):
+        refresh_daily_counts()  # the month's last days counted too
+    contents: dict[str, tuple[str, str, str]] = {}  # per language: subject, text, HTML
+    sent = 0
+    connection = None
+    for recipient in recipients:
+        if recipient.pk in already:
+            continue
+        language = recipient.language or settings.LANGUAGE_CODE
+        with transaction.atomic():
+            mail, _created = MonthlyReportMail.objects.get_or_create(
+                month=period.start, recipient=recipient, defaults={"language": language}
+            )
+            mail = MonthlyReportMail.objects.select_for_update().get(pk=mail.pk)
+            if mail.sent_at is not None:
+                continue
+            if language not in contents:
+                contents[language] = compose(period, language)
+            subject, text, html = contents[language]
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[recipient.email],
+                headers={"Auto-Submitted": "auto-generated"},
+            )
+            message.attach_alternative(html, "text/html")
+            connection = connection or get_connection(settings.EMAIL_DELIVERY_BACKEND)
+            connection.send_messages([message])
+            mail.sent_at = timezone.now()
+            mail.language = language
+            mail.save(update_fields=["sent_at", "language"])
+            sent += 1
+    return sent
+
+
+def compose(period: Period, language: str) -> tuple[str, str, str]:
+    """The subject, text and HTML of the month's report in ``language``."""
+    with translation.override(language):
+        report = selectors.report(period)
+        month = date_format(period.start, "YEAR_MONTH_FORMAT")
+        dashboard = (
+            settings.SITE_URL + reverse("reports:dashboard") + "?" + urlencode(period.query())
+        )
+        tables = [report.table(key) for key in MAIL_TABLES]
+        bars = [_top(report.table(key)) for key in MAIL_BARS]
+        context = {
+            "period": period,
+            "month": month,
+            "dashboard_url": dashboard,
+            "tables": [(table, shown_rows(table)) for table in tables],
+            "bars": [(table, rows) for table, rows in bars if rows],
+        }
+        subject = gettext("[KnowBridge] Monthly report for %(month)s") % {"month": month}
+        text = render_to_string("reports/email/monthly.txt", context)
+        html = render_to_string("reports/email/monthly.html", context)
+    return subject, text, html
+
+
+def _top(table: selectors.Table):
+    """The table's first rows as bars: (label, value written out, width in percent)."""
+    column = table.chart_column()
+    rows = [
+        (label, show(value, column.kind), share)
+        for label, value, share in table.bars()[:MAIL_BAR_ROWS]
+        if value
+    ]
+    if table.key == "network-edges":
+        rows = [
+            (f"{row['name']} ↔ {row['china']}", show(row["engagements"], "count"), share)
+            for row, (_label, _value, share) in zip(
+                table.rows[:MAIL_BAR_ROWS], table.bars()[:MAIL_BAR_ROWS], strict=False
+            )
+        ]
+    return table, rows
