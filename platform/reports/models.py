@@ -64,3 +64,45 @@ class DailyCount(models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.key} {self.day}: {self.count}"
+
+
+class RequestFact(models.Model):
+    """A published help request as the reports read it (rebuilt with the daily counts): the day
+    it was published, how far it went and how fast, so that a range's funnel, timings and
+    breakdowns read these rows instead of asking every request's engagements again."""
+
+    request = models.OneToOneField(
+        "matchmaking.HelpRequest",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="report_fact",
+    )
+    day = models.DateField(db_index=True)
+    matched = models.BooleanField()  # an invitation or an offer was made
+    engaged = models.BooleanField()  # one was accepted
+    resolved = models.BooleanField()
+    first_invitation = models.FloatField(null=True)  # seconds from publication
+    first_match = models.FloatField(null=True)  # seconds to the first accepted engagement
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.request_id} {self.day}"
+
+
+class ThreadFact(models.Model):
+    """A thread as the reports read it: the day it was started and how long its first reply
+    took (seconds; none yet: null)."""
+
+    thread = models.OneToOneField(
+        "forums.Thread", on_delete=models.CASCADE, primary_key=True, related_name="report_fact"
+    )
+    day = models.DateField(db_index=True)
+    first_reply = models.FloatField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.thread_id} {self.day}"

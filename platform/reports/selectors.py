@@ -6,7 +6,9 @@ and trimmed means ranked by window functions (``reports.queries``). Each section
 members or a hundred thousand; Python only names the keys (reference data comes from the cached
 ``members.reference``) and works out shares on the few rows that come back. What would scan the
 largest tables for every range (members by sector, region and origin, forum replies, digest
-deliveries) is summed from ``DailyCount``, which beat rebuilds every few minutes.
+deliveries) is summed from ``DailyCount``, and what each request and thread would have to ask of
+their engagements and posts (matched? engaged? how fast?) is read from ``RequestFact`` and
+``ThreadFact``: beat rebuilds all three every ten minutes (``services.refresh_daily_counts``).
 
 What the figures mean, for one date range (``reports.periods.Period``):
 - members: who joined in the range; "active" are members whose last activity falls in the range
@@ -30,9 +32,12 @@ What the figures mean, for one date range (``reports.periods.Period``):
   to each Chinese city-region the request names, for one sector or all.
 """
 
+import dataclasses
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -51,13 +56,13 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.models import AuditEvent
 from digests.models import ConsentEvent, Delivery, Subscription
-from forums.models import Post, Thread
+from forums.models import Thread
 from matchmaking.models import Engagement, Feedback, FollowUp, HelpRequest
 from members import reference
 from members.models import CANADA, CityRegion, Country, Language, Organisation, Profile, Sector
 from moderation.models import Flag
 from reports import queries
-from reports.models import DailyCount
+from reports.models import DailyCount, RequestFact, ThreadFact
 from reports.periods import Period
 from reports.queries import Seconds, part, summary
 
@@ -132,6 +137,10 @@ class Section:
     key: str
     title: str
     tables: list[Table] = field(default_factory=list)
+
+
+# A section's builder yields the parts it needs, is sent their rows and returns the section.
+SectionBuilder = Generator[list[queries.Part], dict[str, list[tuple]], Section]
 
 
 @dataclass
@@ -298,8 +307,8 @@ def _daily_series(metric: str, period: Period):
     )
 
 
-def members_section(period: Period) -> Section:
-    found = queries.run(
+def members_section(period: Period) -> SectionBuilder:
+    found = yield (
         [
             part("joined", _daily("joined", period)),
             part(
@@ -400,9 +409,9 @@ def members_section(period: Period) -> Section:
     )
 
 
-def forums_section(period: Period) -> Section:
+def forums_section(period: Period) -> SectionBuilder:
     started = _in(period, "created_at")
-    found = queries.run(
+    found = yield (
         [
             part(
                 "threads",
@@ -434,13 +443,9 @@ def forums_section(period: Period) -> Section:
             part("reply_series", _daily_series("replies", period)),
             summary(
                 "first_reply",
-                Post.objects.filter(
-                    number=2,
-                    thread__created_at__gte=period.since,
-                    thread__created_at__lt=period.until,
-                )
+                ThreadFact.objects.filter(day__gte=period.start, day__lte=period.end)
                 .order_by()
-                .values(k=ALL, v=Seconds(F("created_at"), F("thread__created_at"))),
+                .values(k=ALL, v=F("first_reply")),
             ),
         ]
     )
@@ -490,45 +495,33 @@ def forums_section(period: Period) -> Section:
     )
 
 
-def _first(rows, moment: str):
-    return Subquery(rows.order_by(moment).values(moment)[:1])
-
-
-def _engaged_request(outer: str = "pk"):
-    return Engagement.objects.filter(request=OuterRef(outer), status__in=ENGAGED)
-
-
-def requests_section(period: Period) -> Section:
-    posted = HelpRequest.objects.filter(_in(period, "published_at")).order_by()
-    asked = Engagement.objects.filter(request=OuterRef("pk"))
-    engaged = _engaged_request()
-    invited = _first(asked.filter(origin=Engagement.Origin.INVITATION), "created_at")
-    matched = _first(engaged.exclude(answered_at=None), "answered_at")
+def requests_section(period: Period) -> SectionBuilder:
+    facts = RequestFact.objects.filter(day__gte=period.start, day__lte=period.end).order_by()
     hours_of = Feedback.objects.filter(engagement=OuterRef("pk"), hours__isnull=False)
     sectors = HelpRequest.sectors.through
     regions = HelpRequest.city_regions.through
     breakdown_counts = {
         "v1": Count("pk"),
-        "v2": Count("pk", filter=Q(Exists(_engaged_request("helprequest_id")))),
-        "v3": Count("pk", filter=Q(helprequest__status=HelpRequest.Status.RESOLVED)),
+        "v2": Count("pk", filter=Q(helprequest__report_fact__engaged=True)),
+        "v3": Count("pk", filter=Q(helprequest__report_fact__resolved=True)),
     }
     in_range = {
-        "helprequest__published_at__gte": period.since,
-        "helprequest__published_at__lt": period.until,
+        "helprequest__report_fact__day__gte": period.start,
+        "helprequest__report_fact__day__lte": period.end,
     }
-    found = queries.run(
+    found = yield (
         [
             part(
                 "funnel",
-                posted.values(k=ALL).annotate(
+                facts.values(k=ALL).annotate(
                     v1=Count("pk"),
-                    v2=Count("pk", filter=Q(Exists(asked))),
-                    v3=Count("pk", filter=Q(Exists(engaged))),
-                    v4=Count("pk", filter=Q(status=HelpRequest.Status.RESOLVED)),
+                    v2=Count("pk", filter=Q(matched=True)),
+                    v3=Count("pk", filter=Q(engaged=True)),
+                    v4=Count("pk", filter=Q(resolved=True)),
                 ),
             ),
-            summary("invitation", posted.values(k=ALL, v=Seconds(invited, F("published_at")))),
-            summary("match", posted.values(k=ALL, v=Seconds(matched, F("published_at")))),
+            summary("invitation", facts.values(k=ALL, v=F("first_invitation"))),
+            summary("match", facts.values(k=ALL, v=F("first_match"))),
             summary(
                 "ratings",
                 Feedback.objects.filter(_in(period, "created_at"))
@@ -704,42 +697,38 @@ def _corridors(period: Period) -> queries.Part:
     Canadian city-region × each sector of the request (the busiest ``TOP_CORRIDORS``)."""
     regions = HelpRequest.city_regions.through._meta
     sectors = HelpRequest.sectors.through._meta
-    request = HelpRequest._meta
+    facts = RequestFact._meta
     region_of = CityRegion._meta.db_table
     country = Country._meta.db_table
-    engagement = Engagement._meta.db_table
     req_column = regions.get_field("helprequest").column
     region_column = regions.get_field("cityregion").column
     sector_req = sectors.get_field("helprequest").column
     sector_column = sectors.get_field("sector").column
-    since, until = _adapt(period.since), _adapt(period.until)
+    since, until = _adapt(period.start), _adapt(period.end)
     sql = (
         f"SELECT CAST(cn.{region_column} AS TEXT) || '-' || CAST(ca.{region_column} AS TEXT) "  # noqa: S608 - _meta names
         f"|| '-' || CAST(rs.{sector_column} AS TEXT) AS k, COUNT(*) AS v1, "
-        f"SUM(CASE WHEN EXISTS (SELECT 1 FROM {engagement} e WHERE e.request_id = r.id "
-        "AND e.status IN (%s, %s)) THEN 1 ELSE 0 END) AS v2, "
-        "SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END) AS v3 "
-        f"FROM {request.db_table} r "
-        f"JOIN {regions.db_table} cn ON cn.{req_column} = r.id "
+        "SUM(CASE WHEN r.engaged THEN 1 ELSE 0 END) AS v2, "
+        "SUM(CASE WHEN r.resolved THEN 1 ELSE 0 END) AS v3 "
+        f"FROM {facts.db_table} r "
+        f"JOIN {regions.db_table} cn ON cn.{req_column} = r.request_id "
         f"JOIN {region_of} cnr ON cnr.id = cn.{region_column} "
         f"JOIN {country} cnc ON cnc.id = cnr.country_id AND cnc.code = %s "
-        f"JOIN {regions.db_table} ca ON ca.{req_column} = r.id "
+        f"JOIN {regions.db_table} ca ON ca.{req_column} = r.request_id "
         f"JOIN {region_of} car ON car.id = ca.{region_column} "
         f"JOIN {country} cac ON cac.id = car.country_id AND cac.code = %s "
-        f"JOIN {sectors.db_table} rs ON rs.{sector_req} = r.id "
-        "WHERE r.published_at >= %s AND r.published_at < %s "
+        f"JOIN {sectors.db_table} rs ON rs.{sector_req} = r.request_id "
+        "WHERE r.day >= %s AND r.day <= %s "
         f"GROUP BY cn.{region_column}, ca.{region_column}, rs.{sector_column} "
         f"ORDER BY COUNT(*) DESC, cn.{region_column}, ca.{region_column}, rs.{sector_column} "
         f"LIMIT {TOP_CORRIDORS}"
     )
-    params = (*ENGAGED, HelpRequest.Status.RESOLVED, CHINA, CANADA, since, until)
+    params = (CHINA, CANADA, since, until)
     return queries.raw("corridor", sql, params, values=3)
 
 
-def _adapt(moment):
-    from django.db import connection
-
-    return connection.ops.adapt_datetimefield_value(moment)
+def _adapt(day):
+    return connection.ops.adapt_datefield_value(day)
 
 
 def _corridor_rows(found) -> list[dict]:
@@ -780,7 +769,7 @@ def _follow_up_table(found) -> Table:
     )
 
 
-def fairness_section(period: Period) -> Section:
+def fairness_section(period: Period) -> SectionBuilder:
     engaged = Engagement.objects.filter(_in(period, "answered_at"), status__in=ENGAGED).order_by()
     per_expert = engaged.values(k=F("expert_id")).annotate(v=Count("request", distinct=True))
     inner, params = per_expert.query.sql_with_params()
@@ -797,13 +786,7 @@ def fairness_section(period: Period) -> Section:
         values=4,
     )
     ever_asked = Engagement.objects.filter(expert=OuterRef("user_id"), created_at__lt=period.until)
-    matched = _first(
-        Engagement.objects.filter(request=OuterRef("pk"), status__in=ENGAGED).exclude(
-            answered_at=None
-        ),
-        "answered_at",
-    )
-    found = queries.run(
+    found = yield (
         [
             busiest,
             part(
@@ -821,9 +804,9 @@ def fairness_section(period: Period) -> Section:
             ),
             summary(
                 "by_language",
-                HelpRequest.objects.filter(_in(period, "published_at"))
+                RequestFact.objects.filter(day__gte=period.start, day__lte=period.end)
                 .order_by()
-                .values(k=F("languages__id"), v=Seconds(matched, F("published_at"))),
+                .values(k=F("request__languages__id"), v=F("first_match")),
             ),
         ]
     )
@@ -889,8 +872,8 @@ def fairness_section(period: Period) -> Section:
     )
 
 
-def digests_section(period: Period) -> Section:
-    found = queries.run(
+def digests_section(period: Period) -> SectionBuilder:
+    found = yield (
         [
             part(
                 "deliveries",
@@ -959,9 +942,9 @@ def digests_section(period: Period) -> Section:
     )
 
 
-def moderation_section(period: Period) -> Section:
+def moderation_section(period: Period) -> SectionBuilder:
     raised = Flag.objects.filter(_in(period, "created_at")).order_by()
-    found = queries.run(
+    found = yield (
         [
             part(
                 "flags",
@@ -1074,7 +1057,7 @@ MODERATION_VERBS = {
 # --- The knowledge network ------------------------------------------------------------------------
 
 
-def network_section(period: Period, sector: Sector | None = None) -> Section:
+def network_section(period: Period, sector: Sector | None = None) -> SectionBuilder:
     """Who helps whom: engagements begun in the range, from the expert's city-region in Canada
     to each Chinese city-region the request names (for one sector's requests, or all)."""
     engagements = Engagement.objects.filter(
@@ -1085,7 +1068,7 @@ def network_section(period: Period, sector: Sector | None = None) -> Section:
     )
     if sector is not None:
         engagements = engagements.filter(request__sectors=sector)
-    found = queries.run(
+    found = yield (
         [
             part(
                 "edges",
@@ -1145,6 +1128,25 @@ def network_section(period: Period, sector: Sector | None = None) -> Section:
     )
 
 
+def _collect(*sections) -> list[Section]:
+    """Build the sections (generators that yield their parts and are sent back the rows) with
+    one query for all their parts together."""
+    wanted = [(section, next(section)) for section in sections]
+    parts = [
+        dataclasses.replace(item, key=f"{index}_{item.key}")
+        for index, (_section, items) in enumerate(wanted)
+        for item in items
+    ]
+    found = queries.run(parts)
+    built = []
+    for index, (section, items) in enumerate(wanted):
+        try:
+            section.send({item.key: found[f"{index}_{item.key}"] for item in items})
+        except StopIteration as done:
+            built.append(done.value)
+    return built
+
+
 SECTIONS = (
     members_section,
     forums_section,
@@ -1156,10 +1158,22 @@ SECTIONS = (
 
 
 def report(period: Period, *, sector: Sector | None = None) -> Report:
-    """Every section of the dashboard: seven queries, whatever the data."""
-    sections = [build(period) for build in SECTIONS]
-    sections.append(network_section(period, sector))
+    """Every section of the dashboard, in one query whatever the data (and one to turn
+    PostgreSQL's JIT off, see ``queries.compiled_plainly``)."""
+    with queries.compiled_plainly():
+        sections = _collect(*(build(period) for build in SECTIONS), network_section(period, sector))
     return Report(period, sections, sector)
+
+
+def one_section(table_key: str, period: Period, sector: Sector | None = None) -> Section | None:
+    """The section holding the table ``table_key`` (the key starts with the section's), for an
+    export; None when no section has such tables."""
+    build = section_of(table_key)
+    if build is None:
+        return None
+    with queries.compiled_plainly():
+        [section] = _collect(build(period, sector))
+    return section
 
 
 def section_of(table_key: str):

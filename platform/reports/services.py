@@ -14,7 +14,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Concat, Trunc
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,13 +35,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from digests.models import Delivery
-from forums.models import Post
+from forums.models import Post, Thread
+from matchmaking.models import Engagement, HelpRequest
 from members.models import Profile
 from members.models import User as Member
 from reports import selectors
 from reports.formats import show, shown_rows
-from reports.models import DailyCount, MonthlyReportMail
+from reports.models import DailyCount, MonthlyReportMail, RequestFact, ThreadFact
 from reports.periods import Period, previous_month
+from reports.queries import Seconds
 
 # What the mail shows of the report: key figures as tables, and bars for these breakdowns.
 MAIL_TABLES = (
@@ -75,14 +88,74 @@ def daily_metrics() -> dict:
     }
 
 
+def _first(rows, moment: str):
+    return Subquery(rows.order_by(moment).values(moment)[:1])
+
+
+def request_facts():
+    """``RequestFact``'s rows, one per published request (see the model)."""
+    asked = Engagement.objects.filter(request=OuterRef("pk"))
+    engaged = asked.filter(status__in=selectors.ENGAGED)
+    invited = _first(asked.filter(origin=Engagement.Origin.INVITATION), "created_at")
+    matched = _first(engaged.exclude(answered_at=None), "answered_at")
+    return HelpRequest.objects.exclude(published_at=None).values(
+        "pk",
+        day=_day("published_at"),
+        matched=Exists(asked),
+        engaged=Exists(engaged),
+        resolved=ExpressionWrapper(
+            Q(status=HelpRequest.Status.RESOLVED), output_field=BooleanField()
+        ),
+        first_invitation=Seconds(invited, F("published_at")),
+        first_match=Seconds(matched, F("published_at")),
+    )
+
+
+def thread_facts():
+    """``ThreadFact``'s rows, one per thread."""
+    first_reply = _first(Post.objects.filter(thread=OuterRef("pk"), number=2), "created_at")
+    return Thread.objects.values(
+        "pk", day=_day("created_at"), first_reply=Seconds(first_reply, F("created_at"))
+    )
+
+
+def _insert(cursor, model, columns: list[str], rows, prefix: tuple = ()) -> None:
+    """INSERT INTO ``model``'s table the rows of a queryset, in the database."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    sql, params = rows.order_by().query.sql_with_params()
+    cursor.execute(
+        f"INSERT INTO {table} ({names}) SELECT * FROM ({sql}) q",  # noqa: S608 - compiled, _meta
+        [*prefix, *params],
+    )
+
+
 def refresh_daily_counts() -> int:
-    """Rebuild every daily count in one transaction, each metric one INSERT … SELECT grouped in
-    the database (readers see the old counts or the new, never half); returns the rows."""
+    """Rebuild every daily count (and the facts of requests and threads) in one transaction,
+    each metric one INSERT … SELECT grouped in the database (readers see the old counts or the
+    new, never half); returns the daily counts' rows."""
     table = connection.ops.quote_name(DailyCount._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(name) for name in ("metric", "key", "day", "count")
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        RequestFact.objects.all().delete()
+        _insert(
+            cursor,
+            RequestFact,
+            [
+                "request_id",
+                "day",
+                "matched",
+                "engaged",
+                "resolved",
+                "first_invitation",
+                "first_match",
+            ],
+            request_facts(),
+        )
+        ThreadFact.objects.all().delete()
+        _insert(cursor, ThreadFact, ["thread_id", "day", "first_reply"], thread_facts())
         DailyCount.objects.all().delete()
         for metric, rows in daily_metrics().items():
             sql, params = rows.order_by().query.sql_with_params()

@@ -56,13 +56,12 @@ def _download(content, name: str, content_type: str) -> HttpResponse:
 @login_required
 def table_csv(request: HttpRequest, table: str) -> HttpResponse:
     form = _form(request)
-    builder = selectors.section_of(table)
-    if builder is None:
+    if selectors.section_of(table) is None:
         raise Http404
     if not form.is_valid():
         return _invalid(form)
     period = form.cleaned_data["period"]
-    section = builder(period, form.sector())
+    section = selectors.one_section(table, period, form.sector())
     found = next((item for item in section.tables if item.key == table), None)
     if found is None:
         raise Http404
@@ -75,8 +74,8 @@ def _network(request: HttpRequest):
     if not form.is_valid():
         return None, _invalid(form)
     period, sector = form.cleaned_data["period"], form.sector()
-    report = selectors.Report(period, [selectors.network_section(period, sector)], sector)
-    return report, None
+    section = selectors.one_section("network-edges", period, sector)
+    return selectors.Report(period, [section], sector), None
 
 
 def _network_name(report: selectors.Report, extension: str) -> str:
