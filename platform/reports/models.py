@@ -106,3 +106,37 @@ class ThreadFact(models.Model):
 
     def __str__(self):
         return f"{self.thread_id} {self.day}"
+
+
+class NetworkFact(models.Model):
+    """An engagement under way or completed, once per Chinese city-region its request names,
+    with its expert's city-region in Canada: the knowledge network's edges, ready to count."""
+
+    engagement_id = models.BigIntegerField()
+    request_id = models.BigIntegerField()
+    day = models.DateField(db_index=True)  # when it was accepted
+    expert_id = models.BigIntegerField()
+    organisation_id = models.BigIntegerField()
+    canada_region_id = models.BigIntegerField()
+    china_region_id = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.canada_region_id} → {self.china_region_id} {self.day}"
+
+
+class ExpertFact(models.Model):
+    """An expert open to requests today: the day they joined and the day they were first asked
+    (invited or offering; null: never)."""
+
+    expert_id = models.BigIntegerField(primary_key=True)
+    joined = models.DateField()
+    first_asked = models.DateField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.expert_id)

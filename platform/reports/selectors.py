@@ -37,7 +37,6 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -59,10 +58,10 @@ from digests.models import ConsentEvent, Delivery, Subscription
 from forums.models import Thread
 from matchmaking.models import Engagement, Feedback, FollowUp, HelpRequest
 from members import reference
-from members.models import CANADA, CityRegion, Country, Language, Organisation, Profile, Sector
+from members.models import CityRegion, Country, Language, Organisation, Sector
 from moderation.models import Flag
 from reports import queries
-from reports.models import DailyCount, RequestFact, ThreadFact
+from reports.models import DailyCount, ExpertFact, NetworkFact, RequestFact, ThreadFact
 from reports.periods import Period
 from reports.queries import Seconds, part, summary
 
@@ -693,42 +692,24 @@ def requests_section(period: Period) -> SectionBuilder:
 
 
 def _corridors(period: Period) -> queries.Part:
-    """Requests published in the range per corridor they name: each Chinese city-region × each
-    Canadian city-region × each sector of the request (the busiest ``TOP_CORRIDORS``)."""
-    regions = HelpRequest.city_regions.through._meta
-    sectors = HelpRequest.sectors.through._meta
-    facts = RequestFact._meta
-    region_of = CityRegion._meta.db_table
-    country = Country._meta.db_table
-    req_column = regions.get_field("helprequest").column
-    region_column = regions.get_field("cityregion").column
-    sector_req = sectors.get_field("helprequest").column
-    sector_column = sectors.get_field("sector").column
-    since, until = _adapt(period.start), _adapt(period.end)
-    sql = (
-        f"SELECT CAST(cn.{region_column} AS TEXT) || '-' || CAST(ca.{region_column} AS TEXT) "  # noqa: S608 - _meta names
-        f"|| '-' || CAST(rs.{sector_column} AS TEXT) AS k, COUNT(*) AS v1, "
-        "SUM(CASE WHEN r.engaged THEN 1 ELSE 0 END) AS v2, "
-        "SUM(CASE WHEN r.resolved THEN 1 ELSE 0 END) AS v3 "
-        f"FROM {facts.db_table} r "
-        f"JOIN {regions.db_table} cn ON cn.{req_column} = r.request_id "
-        f"JOIN {region_of} cnr ON cnr.id = cn.{region_column} "
-        f"JOIN {country} cnc ON cnc.id = cnr.country_id AND cnc.code = %s "
-        f"JOIN {regions.db_table} ca ON ca.{req_column} = r.request_id "
-        f"JOIN {region_of} car ON car.id = ca.{region_column} "
-        f"JOIN {country} cac ON cac.id = car.country_id AND cac.code = %s "
-        f"JOIN {sectors.db_table} rs ON rs.{sector_req} = r.request_id "
-        "WHERE r.day >= %s AND r.day <= %s "
-        f"GROUP BY cn.{region_column}, ca.{region_column}, rs.{sector_column} "
-        f"ORDER BY COUNT(*) DESC, cn.{region_column}, ca.{region_column}, rs.{sector_column} "
-        f"LIMIT {TOP_CORRIDORS}"
+    """Requests published in the range per corridor they name (the busiest ``TOP_CORRIDORS``),
+    from the daily counts (``services._corridor_counts``)."""
+    counted = DailyCount.objects.filter(
+        metric__in=["corridor", "corridor.engaged", "corridor.resolved"],
+        day__gte=period.start,
+        day__lte=period.end,
     )
-    params = (CHINA, CANADA, since, until)
-    return queries.raw("corridor", sql, params, values=3)
-
-
-def _adapt(day):
-    return connection.ops.adapt_datefield_value(day)
+    return part(
+        "corridor",
+        counted.order_by()
+        .values(k=F("key"))
+        .annotate(
+            v1=Coalesce(Sum("count", filter=Q(metric="corridor")), 0),
+            v2=Coalesce(Sum("count", filter=Q(metric="corridor.engaged")), 0),
+            v3=Coalesce(Sum("count", filter=Q(metric="corridor.resolved")), 0),
+        )
+        .order_by("-v1", "k")[:TOP_CORRIDORS],
+    )
 
 
 def _corridor_rows(found) -> list[dict]:
@@ -785,22 +766,20 @@ def fairness_section(period: Period) -> SectionBuilder:
         params,
         values=4,
     )
-    ever_asked = Engagement.objects.filter(expert=OuterRef("user_id"), created_at__lt=period.until)
     found = yield (
         [
             busiest,
             part(
                 "willing",
-                Profile.objects.filter(
-                    offers_expertise=True,
-                    open_to_requests=True,
-                    paused=False,
-                    user__is_active=True,
-                    user__date_joined__lt=period.until,
-                )
+                ExpertFact.objects.filter(joined__lte=period.end)
                 .order_by()
                 .values(k=ALL)
-                .annotate(v1=Count("pk"), v2=Count("pk", filter=~Q(Exists(ever_asked)))),
+                .annotate(
+                    v1=Count("pk"),
+                    v2=Count(
+                        "pk", filter=Q(first_asked__isnull=True) | Q(first_asked__gt=period.end)
+                    ),
+                ),
             ),
             summary(
                 "by_language",
@@ -1060,31 +1039,27 @@ MODERATION_VERBS = {
 def network_section(period: Period, sector: Sector | None = None) -> SectionBuilder:
     """Who helps whom: engagements begun in the range, from the expert's city-region in Canada
     to each Chinese city-region the request names (for one sector's requests, or all)."""
-    engagements = Engagement.objects.filter(
-        _in(period, "answered_at"),
-        status__in=ENGAGED,
-        expert__profile__canadian_region__isnull=False,
-        request__city_regions__country__code=CHINA,
-    )
+    edges = NetworkFact.objects.filter(day__gte=period.start, day__lte=period.end)
     if sector is not None:
-        engagements = engagements.filter(request__sectors=sector)
-    found = yield (
-        [
-            part(
-                "edges",
-                engagements.order_by()
-                .values(
-                    k=F("expert__profile__canadian_region_id"),
-                    n=F("request__city_regions__id"),
+        edges = edges.filter(
+            Exists(
+                HelpRequest.sectors.through.objects.filter(
+                    helprequest_id=OuterRef("request_id"), sector_id=sector.pk
                 )
-                .annotate(
-                    v1=Count("pk", distinct=True),
-                    v2=Count("expert", distinct=True),
-                    v3=Count("request__organisation", distinct=True),
-                ),
             )
-        ]
-    )
+        )
+    found = yield [
+        part(
+            "edges",
+            edges.order_by()
+            .values(k=F("canada_region_id"), n=F("china_region_id"))
+            .annotate(
+                v1=Count("engagement_id", distinct=True),
+                v2=Count("expert_id", distinct=True),
+                v3=Count("organisation_id", distinct=True),
+            ),
+        )
+    ]
     regions = _names(CityRegion)
     rows = []
     for canada, china, count, experts, smes, *_rest in found["edges"]:

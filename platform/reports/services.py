@@ -37,11 +37,18 @@ from django.utils.translation import gettext
 from digests.models import Delivery
 from forums.models import Post, Thread
 from matchmaking.models import Engagement, HelpRequest
-from members.models import Profile
+from members.models import CANADA, CityRegion, Country, Profile
 from members.models import User as Member
 from reports import selectors
 from reports.formats import show, shown_rows
-from reports.models import DailyCount, MonthlyReportMail, RequestFact, ThreadFact
+from reports.models import (
+    DailyCount,
+    ExpertFact,
+    MonthlyReportMail,
+    NetworkFact,
+    RequestFact,
+    ThreadFact,
+)
 from reports.periods import Period, previous_month
 from reports.queries import Seconds
 
@@ -119,6 +126,79 @@ def thread_facts():
     )
 
 
+def network_facts():
+    """``NetworkFact``'s rows (see the model)."""
+    return Engagement.objects.filter(
+        status__in=selectors.ENGAGED,
+        answered_at__isnull=False,
+        expert__profile__canadian_region__isnull=False,
+        request__city_regions__country__code=selectors.CHINA,
+    ).values(
+        "pk",
+        "request",
+        day=_day("answered_at"),
+        expert_key=F("expert_id"),
+        organisation=F("request__organisation_id"),
+        canada=F("expert__profile__canadian_region_id"),
+        china=F("request__city_regions__id"),
+    )
+
+
+def expert_facts():
+    """``ExpertFact``'s rows (see the model)."""
+    first_asked = _first(Engagement.objects.filter(expert=OuterRef("user_id")), "created_at")
+    return Profile.objects.filter(
+        offers_expertise=True, open_to_requests=True, paused=False, user__is_active=True
+    ).values(
+        "user",
+        joined=_day("user__date_joined"),
+        first_asked=Trunc(
+            first_asked,
+            "day",
+            output_field=DateField(),
+            tzinfo=timezone.get_default_timezone(),
+        ),
+    )
+
+
+def _corridor_counts(cursor) -> None:
+    """Daily counts of the requests published per corridor (a Chinese city-region, a Canadian
+    one and a sector the request names together), engaged ones and resolved ones, read from the
+    requests' facts just rebuilt."""
+    table = connection.ops.quote_name(DailyCount._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(name) for name in ("metric", "key", "day", "count")
+    )
+    regions = HelpRequest.city_regions.through._meta
+    sectors = HelpRequest.sectors.through._meta
+    region_of, country = CityRegion._meta.db_table, Country._meta.db_table
+    req, region = regions.get_field("helprequest").column, regions.get_field("cityregion").column
+    sector_req, sector = sectors.get_field("helprequest").column, sectors.get_field("sector").column
+    corridors = (
+        f"SELECT CAST(cn.{region} AS TEXT) || '-' || CAST(ca.{region} AS TEXT) || '-' || "  # noqa: S608 - _meta names
+        f"CAST(rs.{sector} AS TEXT) AS k, r.day AS day, r.engaged AS engaged, "
+        f"r.resolved AS resolved FROM {RequestFact._meta.db_table} r "
+        f"JOIN {regions.db_table} cn ON cn.{req} = r.request_id "
+        f"JOIN {region_of} cnr ON cnr.id = cn.{region} "
+        f"JOIN {country} cnc ON cnc.id = cnr.country_id AND cnc.code = %s "
+        f"JOIN {regions.db_table} ca ON ca.{req} = r.request_id "
+        f"JOIN {region_of} car ON car.id = ca.{region} "
+        f"JOIN {country} cac ON cac.id = car.country_id AND cac.code = %s "
+        f"JOIN {sectors.db_table} rs ON rs.{sector_req} = r.request_id"
+    )
+    for metric, counted in (
+        ("corridor", "1"),
+        ("corridor.engaged", "CASE WHEN c.engaged THEN 1 ELSE 0 END"),
+        ("corridor.resolved", "CASE WHEN c.resolved THEN 1 ELSE 0 END"),
+    ):
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 - _meta names and constants
+            f"SELECT %s, c.k, c.day, SUM({counted}) FROM ({corridors}) c "
+            f"GROUP BY c.k, c.day HAVING SUM({counted}) > 0",
+            [metric, selectors.CHINA, CANADA],
+        )
+
+
 def _insert(cursor, model, columns: list[str], rows, prefix: tuple = ()) -> None:
     """INSERT INTO ``model``'s table the rows of a queryset, in the database."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -156,7 +236,25 @@ def refresh_daily_counts() -> int:
         )
         ThreadFact.objects.all().delete()
         _insert(cursor, ThreadFact, ["thread_id", "day", "first_reply"], thread_facts())
+        NetworkFact.objects.all().delete()
+        _insert(
+            cursor,
+            NetworkFact,
+            [
+                "engagement_id",
+                "request_id",
+                "day",
+                "expert_id",
+                "organisation_id",
+                "canada_region_id",
+                "china_region_id",
+            ],
+            network_facts(),
+        )
+        ExpertFact.objects.all().delete()
+        _insert(cursor, ExpertFact, ["expert_id", "joined", "first_asked"], expert_facts())
         DailyCount.objects.all().delete()
+        _corridor_counts(cursor)
         for metric, rows in daily_metrics().items():
             sql, params = rows.order_by().query.sql_with_params()
             cursor.execute(
