@@ -44,7 +44,9 @@ class DailyCount(models.Model):
     Metrics (``services.DAILY_METRICS``): members by the day they joined (``joined``, and by
     sector, city-region in Canada and country of origin, keyed by id, "" for none), members by
     the day of their last activity (``active``), forum replies (``replies``), digest deliveries
-    by the day they were decided (``digests``, keyed ``status/reason``)."""
+    by the day they were decided (``digests``, keyed ``status/reason``), requests published per
+    corridor (``corridor``, ``corridor.engaged``, ``corridor.resolved``, keyed by the ids of the
+    Chinese city-region, the Canadian city-region and the sector)."""
 
     metric = models.CharField(max_length=32)
     key = models.CharField(max_length=64, blank=True)
