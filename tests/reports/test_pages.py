@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from reports import views
 from tests.reports.factories import MARCH, administrator, build_world
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,21 @@ def test_the_api_gives_the_dashboards_figures(client):
     assert {"key": "median", "label": "Median", "kind": "seconds"} in tables["requests-timing"][
         "columns"
     ]
+
+
+def test_a_long_table_shows_its_first_rows_and_its_csv_holds_them_all(admin_client, monkeypatch):
+    build_world()
+    monkeypatch.setattr(views, "MAX_SHOWN_ROWS", 2)
+    page = admin_client.get(f"/reports/?from={MARCH.start}&to={MARCH.end}")
+    [by_region] = [
+        rows
+        for _section, tables in page.context["sections"]
+        for table, _c, rows in tables
+        if table.key == "requests-by-region"
+    ]
+    assert len(by_region) == 2
+    assert "The first 2 rows of 4; the CSV file holds them all." in page.content.decode()
+    export = admin_client.get(
+        f"/reports/export/requests-by-region.csv?from={MARCH.start}&to={MARCH.end}"
+    )
+    assert len(export.content.decode().strip().splitlines()) == 1 + 4
