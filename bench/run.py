@@ -66,6 +66,8 @@ FORUM_PAGE_P95_MS = 50
 FORUM_SEARCH_P95_MS = 150
 FORUM_MIN_RATIO = 0.3  # list and thread pages, as a share of the one-query baseline's rate
 MATCHING_P95_MS = 100  # a request's page as its SME sees it, experts ranked afresh
+REPORTS_P95_MS = 300  # the administrators' dashboard, every figure aggregated afresh
+REPORTS_MIX = 120  # distinct date ranges of the dashboard, each asked once
 BASELINE_EVERY = 4  # endpoints loaded between two loads of the one-query baseline
 DEEP_PAGE_SLACK = 1.2  # a deep page of a long thread is "as fast" within 20% (and 1 ms)
 COMMON_SHARE = 0.05  # a search term found in more than this share of posts is common
@@ -356,6 +358,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
             for group in set(STAFF_LISTS.values())
         },
         "reader": forum_reader_cookie(),
+        "administrator": administrator_cookie(),
         **matchmaking_viewers(),
     }
 
@@ -438,6 +441,7 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
         ),
         *forum_pages(rng, config),
         *matchmaking_pages(),
+        *reports_pages(rng),
         Endpoint("one_query", "Baseline: one-query view", ["/bench/one-query/"], "baseline"),
     ]
     searches, search_terms = forum_search_mix(rng, config.search_mix)
@@ -695,6 +699,81 @@ def matchmaking_pages() -> list[Endpoint]:
             "page",
             viewer="expert",
         ),
+    ]
+
+
+# --- Reports -------------------------------------------------------------------------------------
+
+BENCH_ADMINISTRATOR = "bench-administrator@bench.knowbridge.example"
+
+
+def administrator_cookie() -> dict:
+    """The session of a member of the Administrators group (with the authenticator app staff
+    must have), outside the scale members."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import is_mfa_enabled
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from members.models import User
+
+    if not Group.objects.filter(name="Administrators").exists():
+        return {}
+    administrator = User.objects.filter(
+        email=BENCH_ADMINISTRATOR
+    ).first() or User.objects.create_user(
+        email=BENCH_ADMINISTRATOR, display_name="Bench Administrator", password=None, is_staff=True
+    )
+    administrator.groups.add(Group.objects.get(name="Administrators"))
+    if not is_mfa_enabled(administrator, types=["totp"]):
+        TOTP.activate(administrator, generate_totp_secret())
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(administrator)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
+
+
+def reports_pages(rng: random.Random) -> list[Endpoint]:
+    """The administrators' dashboard over ``REPORTS_MIX`` distinct date ranges, each asked once
+    (a week to two years long, anywhere from the first member's sign-up to today): every figure
+    is computed cold."""
+    from datetime import timedelta
+
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from members.models import User
+
+    if not _resolves("/reports/"):
+        say("left out: reports (no such page yet)")
+        return []
+    from reports.services import refresh_daily_counts
+
+    started = time.monotonic()
+    rows = refresh_daily_counts()  # as beat does every ten minutes
+    say(f"reports: {rows:,} daily counts rebuilt in {time.monotonic() - started:.1f} s")
+    today = timezone.localdate()
+    first = User.objects.aggregate(first=Min("date_joined"))["first"]
+    earliest = timezone.localtime(first).date() if first else today - timedelta(days=365)
+    ranges: dict[tuple, None] = {}
+    for _attempt in range(REPORTS_MIX * 20):
+        if len(ranges) == REPORTS_MIX:
+            break
+        days = rng.choice((7, 30, 90, 91, 182, 365, 730))
+        latest_start = max((today - earliest).days - days + 1, 0)
+        start = earliest + timedelta(days=rng.randint(0, latest_start))
+        ranges.setdefault((start, min(start + timedelta(days=days - 1), today)))
+    return [
+        Endpoint(
+            "reports_dashboard",
+            f"Reports: the dashboard over {len(ranges)} distinct date ranges, each once",
+            [f"/reports/?from={start}&to={end}" for start, end in ranges],
+            "page",
+            REPORTS_P95_MS,
+            once=True,
+            viewer="administrator",
+        )
     ]
 
 

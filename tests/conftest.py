@@ -45,6 +45,7 @@ def _clear_cache():
 GROUP_PERMISSIONS = (  # the migrations that give staff groups their permissions
     "economy.migrations.0003_editors_permissions",
     "moderation.migrations.0003_moderators_permissions",
+    "reports.migrations.0002_administrators_permission",
 )
 
 

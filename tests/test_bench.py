@@ -115,6 +115,7 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         "api_members_cold_mix",
         "forum_search_mix",
         "matchmaking_rank_mix",
+        "reports_dashboard",
     )
     for mix in mixes:
         assert endpoints[mix]["requests"] >= 100, mix  # each distinct search or request once

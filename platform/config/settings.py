@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "economy",
     "digests",
     "moderation",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +317,11 @@ FEEDS_ALLOW_PRIVATE_ADDRESSES = env.bool("FEEDS_ALLOW_PRIVATE_ADDRESSES", defaul
 # How long after posting an author may still edit a post (staff always may).
 FORUM_EDIT_WINDOW = timedelta(seconds=env.int("FORUM_EDIT_WINDOW", default=24 * 60 * 60))
 
+# --- Reports --------------------------------------------------------------------------------------
+
+# What an hour of a professional's help is worth in the reports (Canadian dollars).
+REPORTS_HOUR_VALUE = env.int("REPORTS_HOUR_VALUE", default=150)
+
 # --- Celery ---------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = redis_url_of_this_test_worker(
@@ -377,6 +383,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "remind-moderators-of-waiting-cases": {  # waiting more than 48 hours, once a day each
         "task": "moderation.tasks.remind_moderators",
+        "schedule": 60 * 60,
+    },
+    "refresh-report-counts": {  # what the administrators' dashboard sums over a range
+        "task": "reports.tasks.refresh_daily_counts",
+        "schedule": 10 * 60,
+    },
+    "send-monthly-report": {  # last month's, once to each administrator (catches up if missed)
+        "task": "reports.tasks.send_monthly_report",
         "schedule": 60 * 60,
     },
 }

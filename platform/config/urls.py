@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("economy.api_urls")),
     path("", include("digests.api_urls")),
     path("", include("moderation.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("economy/", include("economy.urls")),
     path("digests/", include("digests.urls")),
     path("moderation/", include("moderation.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
