@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from config.celery_app import app as celery_app
 from tests.members.factories import UserFactory
@@ -32,6 +33,16 @@ def pytest_runtest_makereport(item, call):
     if STRICT and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in strict mode: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in French through the test client leaves French active in the test's thread
+    (LocaleMiddleware activates it and nothing deactivates it): every test starts in the
+    default language, whatever ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
