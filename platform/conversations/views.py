@@ -14,11 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conversations import access, forms, selectors, services
 from conversations.downloads import attachment_response
-from core.forms import show_service_error
-
-
-def submitted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
+from core.forms import show_service_error, submitted
 
 
 def cursor_of(request: HttpRequest) -> str | None:

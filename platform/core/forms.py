@@ -10,6 +10,13 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def submitted(request, *, files: bool = False):
+    """The data a form is bound to: only on POST, even an empty one (``POST or None`` is not)."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
 def show_service_error(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on each field it names that the form has,
     the rest above the form."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.forms import submitted
 from core.jinja import fragment
 from digests import access, building, forms, selectors, services
 from digests.models import ConsentEvent, Delivery, Subscription
@@ -18,9 +19,7 @@ Frequency = Subscription.Frequency
 def subscription_settings(request: HttpRequest) -> HttpResponse:
     services.subscribe_new_member(member=request.user)
     subscription = selectors.subscription_of(request.user)
-    form = forms.SubscriptionForm(
-        request.POST if request.method == "POST" else None, instance=subscription
-    )
+    form = forms.SubscriptionForm(submitted(request), instance=subscription)
     if form.is_valid():
         services.change_subscription(
             member=request.user, source=ConsentEvent.Source.SETTINGS, **form.changes()

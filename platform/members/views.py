@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.i18n import set_language
 
 from core import staff_tools
+from core.forms import submitted
 from core.protected_files import protected_file
 from members import access, directory, forms, presenters, selectors, services
 from members.models import PHOTO_FOLDER, Invitation
@@ -57,13 +58,6 @@ def api_token(request: HttpRequest) -> HttpResponse:
 
 
 # --- Dashboard and onboarding ---------------------------------------------------------------------
-
-
-def submitted(request: HttpRequest, *, files: bool = False):
-    """The data a form is bound to: only on POST, even an empty one (``POST or None`` is not)."""
-    if request.method != "POST":
-        return (None, None) if files else None
-    return (request.POST, request.FILES) if files else request.POST
 
 
 def own_profile(request: HttpRequest, *parts):

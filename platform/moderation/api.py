@@ -16,7 +16,6 @@ from core.api import (
     read_query,
     service_errors,
 )
-from forums.models import Category
 from moderation import access, selectors, serializers, services, targets
 
 TAGS = ["moderation"]
@@ -59,6 +58,13 @@ def case_data(cases) -> list:
     return serializers.CaseSerializer(cases, many=True, context=context).data
 
 
+def case_response(request, case_id: str) -> Response:
+    """The case as moderators read it now, through the door."""
+    case = access.access_case(request.user, path_id(case_id))
+    selectors.annotate([case])
+    return Response(case_data([case])[0])
+
+
 @documents_errors_of(serializers.QueueQuerySerializer, methods=["get"])
 class CaseList(APIView):
     permission_classes = [permissions.IsAuthenticated]
@@ -91,9 +97,7 @@ class CaseDetail(APIView):
         responses={200: serializers.CaseSerializer, **NOT_FOUND},
     )
     def get(self, request, case_id: str):
-        case = access.access_case(request.user, path_id(case_id))
-        selectors.annotate([case])
-        return Response(case_data([case])[0])
+        return case_response(request, case_id)
 
 
 @documents_errors_of(serializers.DecisionSerializer, methods=["post"])
@@ -115,14 +119,9 @@ class DecisionList(APIView):
         case = access.access_case(request.user, path_id(case_id))
         body = serializers.DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        options = dict(body.validated_data)
-        if "category" in options:
-            options["category"] = Category.objects.filter(slug=options["category"]).first()
         with service_errors():
-            services.decide(moderator=request.user, case=case, **options)
-        case = access.access_case(request.user, case.pk)
-        selectors.annotate([case])
-        return Response(case_data([case])[0])
+            services.decide(moderator=request.user, case=case, **body.validated_data)
+        return case_response(request, case_id)
 
 
 @documents_errors_of(serializers.NoteSerializer, methods=["post"])

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from forums.models import Category
 from moderation import selectors
 from moderation.content import POST_LENGTH
 from moderation.models import TEXT_LENGTH, Flag
@@ -94,8 +95,11 @@ class QueueQuerySerializer(serializers.Serializer):
 class DecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     reason = serializers.CharField(max_length=TEXT_LENGTH, help_text="Kept in the audit log.")
-    category = serializers.SlugField(
-        required=False, help_text="For `move`: the slug of the category to move the thread to."
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Category.objects.all(),
+        required=False,
+        help_text="For `move`: the slug of the category to move the thread to.",
     )
     body = serializers.CharField(
         required=False, max_length=POST_LENGTH, help_text="For `edit`: the post's new Markdown."

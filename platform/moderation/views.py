@@ -6,12 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.forms import show_service_error
+from core.forms import show_service_error, submitted
 from moderation import access, content, forms, selectors, services, targets
-
-
-def _bound(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -19,7 +15,7 @@ def _bound(request: HttpRequest):
 def flag(request: HttpRequest, key: str, kind: str) -> HttpResponse:
     """Ask the moderators to look at something the member can see; back to it once flagged."""
     target = targets.resolve(request.user, kind, key)
-    form = forms.FlagForm(_bound(request))
+    form = forms.FlagForm(submitted(request))
     if form.is_valid():
         try:
             services.flag(flagger=request.user, target=target, **form.cleaned_data)
@@ -54,7 +50,7 @@ def case(request: HttpRequest, case_id: str) -> HttpResponse:
     the_case = access.access_case(request.user, case_id)
     selectors.annotate([the_case])
     form = forms.DecisionForm(
-        _bound(request),
+        submitted(request),
         initial={"body": content.markdown_of(the_case)},
         actions=services.actions_for(the_case, hidden=the_case.shown.hidden),
         suggested_days=services.next_suspension_days(the_case.author)
@@ -79,7 +75,7 @@ def case(request: HttpRequest, case_id: str) -> HttpResponse:
 def member(request: HttpRequest, member_id: str) -> HttpResponse:
     """What moderators know of a member, and their notes on them."""
     the_member = access.access_member(request.user, member_id)
-    form = forms.NoteForm(_bound(request))
+    form = forms.NoteForm(submitted(request))
     if form.is_valid():
         try:
             services.add_note(moderator=request.user, member=the_member, **form.cleaned_data)

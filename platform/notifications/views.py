@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.forms import submitted
 from notifications import access, forms, selectors, services
 from notifications.registry import Delivery
 
@@ -48,7 +49,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
     form = forms.PreferencesForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         initial=selectors.deliveries_of(request.user),
     )
     if form.is_valid():

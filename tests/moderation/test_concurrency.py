@@ -1,16 +1,19 @@
 """Members flagging the same post at the same moment open one case, and their flags all count:
-the post is hidden once, at the weight they make together."""
+the post is hidden once, at the weight they make together. Two moderators deciding the same
+case at once: one decision stands, the other is told it came second."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from core.models import AuditEvent
 from forums.models import Post
+from moderation import services
 from moderation.models import Case, Flag
 from tests.forums.factories import PostFactory
 from tests.matchmaking.test_concurrency import at_once
 from tests.members.factories import UserFactory
-from tests.moderation.factories import flag_post
+from tests.moderation.factories import flag_post, flagged_post, moderator
 
 pytestmark = [
     pytest.mark.skipif(
@@ -34,3 +37,20 @@ def test_three_members_flagging_a_post_at_once_open_one_case_that_hides_it():
     assert (case.score, case.status, case.hidden_score) == (3.0, "hidden", 3.0)
     assert Post.objects.get(pk=post.pk).is_hidden
     assert AuditEvent.objects.filter(action="moderation.auto_hide").count() == 1
+
+
+def test_two_moderators_deciding_a_case_at_once_leave_one_decision():
+    flagged_post()
+    case = Case.objects.get()
+    moderators = [moderator(), moderator()]
+
+    decided, errors = at_once(
+        lambda: services.decide(moderator=moderators[0], case=case, action="hide", reason="Spam"),
+        lambda: services.decide(moderator=moderators[1], case=case, action="dismiss", reason="OK"),
+    )
+
+    assert len(decided) == 1
+    assert [error.code for error in errors if isinstance(error, ValidationError)] == ["decided"]
+    assert (
+        AuditEvent.objects.filter(action__in=["moderation.hide", "moderation.dismiss"]).count() == 1
+    )

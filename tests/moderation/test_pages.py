@@ -197,6 +197,11 @@ def test_the_api_names_the_field_at_fault():
     assert missing.json()["errors"][0]["attr"] == "category"
     unknown = mod.post(decisions, {"action": "explode", "reason": "x"}, format="json")
     assert unknown.json()["errors"][0]["attr"] == "action"
+    nowhere = mod.post(
+        decisions, {"action": "move", "reason": "x", "category": "no-such-place"}, format="json"
+    )
+    assert (nowhere.status_code, nowhere.json()["errors"][0]["attr"]) == (400, "category")
+    assert Case.objects.get().is_waiting
 
 
 def test_the_author_of_a_case_cannot_read_it_nor_notes_through_the_api():
