@@ -35,6 +35,7 @@ from tests.forums.factories import CategoryFactory, PostFactory, TagFactory, Thr
 from tests.matchmaking import factories as matchmaking_factories
 from tests.matchmaking.factories import ready_fields
 from tests.members.factories import PASSWORD, MembershipFactory, UserFactory, listed_member
+from tests.reports.factories import build_world
 
 WIDTH, HEIGHT = 390, 844
 pytestmark = pytest.mark.browser_context_args(viewport={"width": WIDTH, "height": HEIGHT})
@@ -649,3 +650,14 @@ def test_moderation_pages_fit_a_phone(journey):
     page.get_by_role("button", name="Add the note").click()
     expect(page.get_by_text(CHINESE).first).to_be_visible()
     check(journey, "moderation-member")
+
+
+def test_the_reports_dashboard_fits_a_phone(journey):
+    """The dashboard with a month of figures, its charts, tables and the knowledge network."""
+    build_world()
+    ada, secret = staff_with_authenticator(display_name="Ada Administrator")
+    ada.groups.add(Group.objects.get(name="Administrators"))
+    page = staff_log_in(journey, ada, secret)
+    journey.goto(reverse("reports:dashboard") + "?from=2026-03-01&to=2026-03-31")
+    expect(heading(page)).to_have_text("Reports")
+    check(journey, "reports-dashboard")
