@@ -5,11 +5,15 @@ transaction commits; the ``deliver_email`` task rebuilds it and hands it to the 
 ``EMAIL_DELIVERY_BACKEND`` (SMTP in production, files under ``var/mail`` by default).
 """
 
+import secrets
+from email.header import Header
+from email.utils import formatdate, make_msgid
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import DNS_NAME
 from django.db import transaction
 
 
@@ -47,3 +51,107 @@ class CeleryEmailBackend(BaseEmailBackend):
         for message in email_messages:
             transaction.on_commit(partial(deliver_email.delay, message_to_data(message)))
         return len(email_messages)
+
+
+class WrittenAlternatives(EmailMultiAlternatives):
+    """A text mail with one HTML alternative whose MIME form is written out directly.
+
+    For mail sent by the hundred thousand (digests): Django builds the same form through the
+    ``email`` package, whose header folding and boundary search cost more than rendering the
+    mail's templates. Anything outside the plain case (attachments, copies, non-ASCII headers
+    other than the subject, lines too long for 8bit) goes through Django's own ``message()``."""
+
+    def message(self):
+        if not self._writable():
+            return super().message()
+        return _WrittenMessage(self._header_lines(), self.body, self.alternatives[0].content)
+
+    def _writable(self) -> bool:
+        headers = [*self.to, self.from_email, *self.extra_headers.values()]
+        return (
+            (self.encoding or settings.DEFAULT_CHARSET).lower() == "utf-8"
+            and not (self.attachments or self.cc or self.bcc or self.reply_to)
+            and len(self.alternatives) == 1
+            and self.alternatives[0].mimetype == "text/html"
+            and all(_plain_header(str(value)) for value in headers)
+            and "\n" not in str(self.subject)
+            and "\r" not in str(self.subject)
+            and not _has_long_lines(self.body)
+            and not _has_long_lines(self.alternatives[0].content)
+        )
+
+    def _header_lines(self) -> list[str]:
+        """The top-level headers in the order Django writes them; the subject still to encode."""
+        names = {name.lower() for name in self.extra_headers}
+        lines = [
+            "From: " + self.extra_headers.get("From", self.from_email),
+            "To: " + ", ".join(self.to),
+        ]
+        if "date" not in names:
+            lines.append("Date: " + formatdate(localtime=settings.EMAIL_USE_LOCALTIME))
+        if "message-id" not in names:
+            lines.append("Message-ID: " + make_msgid(domain=DNS_NAME))
+        lines += [
+            f"{name}: {value}"
+            for name, value in self.extra_headers.items()
+            if name.lower() not in {"from", "to", "cc", "reply-to"}
+        ]
+        return [_subject_line(str(self.subject)), *lines]
+
+
+def _plain_header(value: str) -> bool:
+    return value.isascii() and "\n" not in value and "\r" not in value and len(value) < 900
+
+
+def _has_long_lines(text: str) -> bool:
+    return any(len(line.encode()) > 998 for line in text.splitlines())  # RFC 5322's limit
+
+
+def _subject_line(subject: str) -> str:
+    if subject.isascii():
+        return "Subject: " + subject
+    return "Subject: " + Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
+
+
+class _WrittenMessage:
+    """What mail backends ask of ``message()``: its bytes (and its charset)."""
+
+    def __init__(self, headers: list[str], text: str, html: str):
+        self.headers, self.text, self.html = headers, text, html
+        self.boundary = _boundary_absent_from(text, html)
+
+    def get_charset(self):
+        return None
+
+    def as_string(self, unixfrom=False, linesep="\n") -> str:
+        part = 'Content-Type: text/{}; charset="utf-8"\nMIME-Version: 1.0\n'
+        part += "Content-Transfer-Encoding: 8bit\n\n{}\n"
+        delimiter = f"--{self.boundary}\n"
+        written = (
+            f'Content-Type: multipart/alternative;\n boundary="{self.boundary}"\n'
+            "MIME-Version: 1.0\n"
+            + "".join(f"{line}\n" for line in self.headers)
+            + "\n"
+            + delimiter
+            + part.format("plain", _unix_lines(self.text))
+            + delimiter
+            + part.format("html", _unix_lines(self.html))
+            + f"--{self.boundary}--\n"
+        )
+        return written if linesep == "\n" else written.replace("\n", linesep)
+
+    def as_bytes(self, unixfrom=False, linesep="\n") -> bytes:
+        return self.as_string(linesep=linesep).encode()
+
+    __str__ = as_string
+
+
+def _unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _boundary_absent_from(*texts: str) -> str:
+    while True:
+        boundary = f"==============={secrets.token_hex(12)}=="
+        if not any(boundary in text for text in texts):
+            return boundary

@@ -42,7 +42,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Q
@@ -53,6 +53,7 @@ from django.utils.translation import gettext, ngettext
 
 from core.jinja import translations
 from core.links import Links, link
+from core.mail import WrittenAlternatives
 from digests import building, schedule
 from digests.access import unsubscribe_token, view_token
 from digests.models import ConsentEvent, Delivery, Subscription
@@ -497,7 +498,7 @@ def compose(delivery: Delivery, digest: building.Digest, *, connection=None):
         text = render_to_string("digests/email/digest.txt.jinja", context, using="jinja2")
         html = render_to_string("digests/email/digest.html.jinja", context, using="jinja2")
     unsubscribe_url = context["unsubscribe_url"]
-    message = EmailMultiAlternatives(
+    message = WrittenAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

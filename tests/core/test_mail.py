@@ -1,10 +1,12 @@
+import email
+import email.policy
 import re
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 
-from core.mail import message_from_data, message_to_data
+from core.mail import WrittenAlternatives, message_from_data, message_to_data
 from core.tasks import deliver_email
 
 
@@ -65,3 +67,70 @@ def test_sign_up_mail_goes_through_a_real_worker_to_a_real_smtp_server(
     assert "Hello Zhang Min," in text
     link = re.search(r"http://testserver/accounts/confirm-email/\S+/", text).group()
     assert link in html
+
+
+def parsed(message) -> email.message.EmailMessage:
+    return email.message_from_bytes(
+        message.message().as_bytes(linesep="\r\n"), policy=email.policy.default
+    )
+
+
+def both_ways(**fields):
+    html = fields.pop("html", "<p>Bonjour é 你好</p>\n")
+    defaults = {
+        "subject": "[KnowBridge] Votre bulletin : 3 nouveautés 你好",
+        "body": "Bonjour\n\nLigne deux é\nFrom the start\n.dot\n",
+        "from_email": "KnowBridge <digest@knowbridge.local>",
+        "to": ["li@example.org"],
+        "headers": {"Message-ID": "<a.b@knowbridge.local>", "List-Id": "digest.knowbridge"},
+    }
+    written = WrittenAlternatives(**defaults | fields, alternatives=[(html, "text/html")])
+    django = EmailMultiAlternatives(**defaults | fields, alternatives=[(html, "text/html")])
+    return written, django
+
+
+@pytest.mark.parametrize("subject", ["Plain subject", "Votre bulletin : 3 nouveautés " * 6])
+def test_a_written_mail_reads_as_djangos_own(subject):
+    written, django = both_ways(subject=subject)
+    ours, theirs = parsed(written), parsed(django)
+    assert sorted(ours.keys()) == sorted(theirs.keys())
+    for name in ("Subject", "From", "To", "Message-ID", "List-Id", "MIME-Version"):
+        assert ours[name].strip() == theirs[name].strip()
+    assert ours.get_content_type() == "multipart/alternative"
+    assert [(p.get_content_type(), p.get_content()) for p in ours.iter_parts()] == [
+        (p.get_content_type(), p.get_content()) for p in theirs.iter_parts()
+    ]
+    assert all(p["Content-Transfer-Encoding"] == "8bit" for p in ours.iter_parts())
+
+
+def test_a_written_mails_boundary_is_not_in_its_text(monkeypatch):
+    tokens = iter(["aa", "bb"])
+    monkeypatch.setattr("core.mail.secrets.token_hex", lambda size: next(tokens))
+    written, _ = both_ways(body="a line with ===============aa== in it\n")
+    assert 'boundary="===============bb=="' in written.message().as_string()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"body": "x" * 1200},  # a line 8bit may not carry
+        {"cc": ["copy@example.org"]},
+        {"to": ["lì@exämple.org"]},
+        {"headers": {"List-Id": "Bulletin é <digest.knowbridge>"}},
+    ],
+    ids=["long line", "copy", "non-ASCII address", "non-ASCII header"],
+)
+def test_mail_outside_the_plain_case_is_built_by_django(fields):
+    written, django = both_ways(**fields)
+    assert type(written.message()) is type(django.message())
+    assert parsed(written).get_body(("plain",)).get_content() == (
+        parsed(django).get_body(("plain",)).get_content()
+    )
+
+
+def test_a_written_mail_goes_over_smtp(smtp_inbox, settings):
+    written, _ = both_ways()
+    assert get_connection(settings.EMAIL_DELIVERY_BACKEND).send_messages([written]) == 1
+    [received] = smtp_inbox.wait_for(1)
+    assert received["Subject"] == "[KnowBridge] Votre bulletin : 3 nouveautés 你好"
+    assert received.get_body(("html",)).get_content().splitlines() == ["<p>Bonjour é 你好</p>"]
