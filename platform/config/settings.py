@@ -13,6 +13,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -177,6 +178,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["prepare_threshold"] = 5
         options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan"
+# A read replica for reports and exports (core.replica); its tests read the primary's test database.
+if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -394,6 +403,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+# One queue per kind of work, so that a run of digests never delays a verification mail. A worker
+# started without -Q consumes them all (make run); in production each kind has workers of its own.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "mail", "digests", "reports")]
+CELERY_TASK_ROUTES = {
+    "core.tasks.deliver_email": {"queue": "mail"},
+    "digests.tasks.*": {"queue": "digests"},
+    "reports.tasks.*": {"queue": "reports"},
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Every node may run beat: the one holding a lock in Redis sends the periodic tasks (once),
+    # the others wait to take over. The lock lasts five loops, so a standby takes over within
+    # 25 s of a leader's death; the schedule's last runs are kept in Redis, not in a file.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_LOOP_INTERVAL", default=5)
+    CELERY_REDBEAT_REDIS_URL = env.str("REDBEAT_REDIS_URL", default=CELERY_BROKER_URL)
+    CELERY_REDBEAT_REDIS_OPTIONS = {"retry_period": -1}  # beat waits for Redis however long
 
 # --- API ------------------------------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import FloatField, Func, QuerySet
+
+from core.replica import read_alias
 
 VALUES = 7
 TRIM_SHARE_DIVISOR = 10  # a trimmed mean drops the lowest and the highest tenth
@@ -96,10 +98,11 @@ def compiled_plainly():
     ``jit_above_cost``: a section's UNION ALL passes it, and compiling it took two seconds on
     the benchmark's data for a query that then runs in a tenth of that. Reports run their
     queries in a transaction with JIT off (one statement more; nothing to do on SQLite)."""
+    connection = connections[read_alias()]
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
+    with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
         yield
@@ -124,7 +127,7 @@ def run(parts: list[Part]) -> dict[str, list[tuple]]:
             f"{', '.join(numbers)} FROM ({item.sql}) q"
         )
         params.extend(item.params)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         for key, k, n, *numbers in cursor.fetchall():
             found[key].append((k, n, *map(number, numbers)))

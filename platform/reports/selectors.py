@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.models import AuditEvent
+from core.replica import reading_replica
 from digests.models import ConsentEvent, Delivery, Subscription
 from forums.models import Thread
 from matchmaking.models import Engagement, Feedback, FollowUp, HelpRequest
@@ -1134,19 +1135,19 @@ SECTIONS = (
 
 def report(period: Period, *, sector: Sector | None = None) -> Report:
     """Every section of the dashboard, in one query whatever the data (and one to turn
-    PostgreSQL's JIT off, see ``queries.compiled_plainly``)."""
-    with queries.compiled_plainly():
+    PostgreSQL's JIT off, see ``queries.compiled_plainly``), on the read replica if there is one."""
+    with reading_replica(), queries.compiled_plainly():
         sections = _collect(*(build(period) for build in SECTIONS), network_section(period, sector))
     return Report(period, sections, sector)
 
 
 def one_section(table_key: str, period: Period, sector: Sector | None = None) -> Section | None:
     """The section holding the table ``table_key`` (the key starts with the section's), for an
-    export; None when no section has such tables."""
+    export; None when no section has such tables. Read on the replica if there is one."""
     build = section_of(table_key)
     if build is None:
         return None
-    with queries.compiled_plainly():
+    with reading_replica(), queries.compiled_plainly():
         [section] = _collect(build(period, sector))
     return section
 
