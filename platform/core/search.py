@@ -16,6 +16,7 @@ from functools import reduce
 from operator import or_
 from time import monotonic
 
+import opencc
 import rjieba
 from django.db import connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
@@ -42,17 +43,32 @@ def segment(text: str) -> str:
     """Casefolded, space-separated search tokens; Chinese cut into words (and sub-words) by jieba
     (rjieba: jieba's algorithm and dictionary in Rust, a third of the memory of the Python one).
 
-    Accented words are also emitted without their accents, so "Montréal" is found by "montreal".
+    Chinese is first written in Simplified characters (电池 for 電池), so text and queries meet
+    whichever script each was typed in. Accented words are also emitted without their accents,
+    so "Montréal" is found by "montreal".
     """
     tokens = []
     for match in _TOKEN.finditer(unicodedata.normalize("NFC", text.casefold())):
         word = match.group()
         if match["han"]:
-            tokens.extend(rjieba.cut_for_search(word))
+            tokens.extend(rjieba.cut_for_search(simplified(word)))
         else:
             tokens.append(word)
             tokens.extend(_WORD.findall(_strip_accents(word)))
     return " ".join(dict.fromkeys(tokens))
+
+
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")  # character by character: 軟體 becomes 软体, not 软件
+
+
+def simplified(han: str) -> str:
+    """Chinese text in Simplified characters; Simplified text comes back as it was."""
+    return _TO_SIMPLIFIED.convert(han)
+
+
+def holds_traditional_chinese(search_text: str) -> bool:
+    """Whether text indexed before Chinese was written in Simplified needs indexing again."""
+    return simplified(search_text) != search_text
 
 
 # Ligatures that Unicode does not decompose but French writers often type out: cœur, coeur.
