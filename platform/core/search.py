@@ -16,13 +16,14 @@ from functools import reduce
 from operator import or_
 from time import monotonic
 
-import opencc
 import rjieba
 from django.db import connections, models, router, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, Expression, FloatField, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.db.models.lookups import Contains
+
+from core.chinese import simplified
 
 SEARCH_VECTOR_COLUMN = "search_vector"
 COMMON_WORDS_SECONDS = 600  # how long a process keeps the statistics of common words
@@ -56,14 +57,6 @@ def segment(text: str) -> str:
             tokens.append(word)
             tokens.extend(_WORD.findall(_strip_accents(word)))
     return " ".join(dict.fromkeys(tokens))
-
-
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")  # character by character: 軟體 becomes 软体, not 软件
-
-
-def simplified(han: str) -> str:
-    """Chinese text in Simplified characters; Simplified text comes back as it was."""
-    return _TO_SIMPLIFIED.convert(han)
 
 
 def holds_traditional_chinese(search_text: str) -> bool:

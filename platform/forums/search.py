@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core import search
+from core import chinese, search
 from core.pagination import Page, paginate
 from forums.models import Category, Post, Thread
 
@@ -272,7 +272,7 @@ def _fold(text: str) -> str:
     """Lowercase, without accents and Chinese in Simplified characters, as the index holds words;
     one character for one, so that positions in the folded text are positions in the text."""
     folded = text.translate(_FOLD)
-    simplified = search.simplified(folded)
+    simplified = chinese.simplified(folded)
     return simplified if len(simplified) == len(folded) else folded
 
 

@@ -1,0 +1,38 @@
+"""Simplified and Traditional Chinese (OpenCC).
+
+The site writes Chinese in Simplified characters: its catalog, its reference data, its search
+index. Readers of Traditional characters (zh-hant) get the same words converted with Taiwan's
+phrasing (s2twp: 软件 → 軟體, 信息 → 資訊), and search writes every text and query in Simplified
+characters so that each script finds the other.
+"""
+
+from functools import lru_cache
+
+import opencc
+from django.utils.translation import get_language
+
+TRADITIONAL = "zh-hant"
+
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")  # character by character: 軟體 becomes 软体, not 软件
+_TO_TRADITIONAL = opencc.OpenCC("s2twp")
+
+
+def simplified(text: str) -> str:
+    """Chinese text in Simplified characters; Simplified and Latin text come back as they were."""
+    return _TO_SIMPLIFIED.convert(text)
+
+
+@lru_cache(maxsize=4096)  # reference data names: a few hundred short strings
+def traditional(text: str) -> str:
+    """Chinese text in Traditional characters, with the phrasing of Taiwan."""
+    return _TO_TRADITIONAL.convert(text)
+
+
+def reading_traditional() -> bool:
+    return (get_language() or "").lower() == TRADITIONAL
+
+
+def in_reader_script(text: str) -> str:
+    """Text the site keeps in Simplified characters (reference data), as the active language
+    reads it: converted to Traditional for zh-hant, unchanged for every other language."""
+    return traditional(text) if text and reading_traditional() else text
