@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - each message as its package writes it
-"""The strings of django-allauth and of Django's password validators that members read (log-in,
-sign-up, e-mail addresses, passwords, two-factor authentication and their e-mails), marked here so
+"""The strings of django-allauth, of Django's password validators and the suffix of Django's form
+labels that members read (log-in, sign-up, e-mail addresses, passwords, two-factor authentication
+and their e-mails; "显示名称:" with an ASCII colon in Django's catalog), marked here so
 that `makemessages` keeps them in the project's catalogs. Django reads LOCALE_PATHS before the
 apps' own catalogs, so these are shown in the glossary's words rather than in the packages' (which
 say "Email地址" and 你 in Chinese, « e-mail » in French). Nothing imports this module."""
@@ -8,6 +9,7 @@ say "Email地址" and 你 in Chinese, « e-mail » in French). Nothing imports t
 from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 MESSAGES = (
+    gettext_noop(":"),
     gettext_noop("This account is currently inactive."),
     gettext_noop("You cannot remove your primary email address."),
     gettext_noop("This email address is already associated with this account."),

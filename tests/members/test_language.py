@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django import forms
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,11 @@ def test_the_e_mail_addresses_page_names_them_in_chinese(client, member):
     assert "邮箱地址" in text
     assert "首选" in text
     assert "Email" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "suffix"), [("fr", "\u00a0:"), ("zh-hans", "："), ("en", ":")]
+)
+def test_form_labels_end_as_the_language_writes_a_colon(language, suffix):
+    with translation.override(language):
+        assert forms.Form().label_suffix == suffix
