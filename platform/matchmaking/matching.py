@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.chinese import in_reader_script
+from core.chinese import in_reader_script, simplified
 from core.lists import join_list
 from core.models import TranslatedName
 from matchmaking.models import Engagement, ExpertRecord, HelpRequest
@@ -146,7 +146,10 @@ def named_tags(request: HelpRequest) -> list[int]:
 
 
 def _named_tag_rows(request: HelpRequest):
-    candidates = sorted(phrases(text_of(request)))[:MOST_CANDIDATES]
+    """Tags are matched as written, and a request in Traditional characters also names the tags
+    written in Simplified ones (most Chinese tags are)."""
+    text = text_of(request)
+    candidates = sorted(phrases(text) | phrases(simplified(text)))[:MOST_CANDIDATES]
     return ExpertiseTag.objects.filter(key__in=candidates)
 
 
