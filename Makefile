@@ -45,7 +45,7 @@ test: lint pytest
 
 ## Extracts marked strings into the catalogs and compiles them (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages --locale fr --locale zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py makemessages --locale fr --locale zh_Hans --locale zh_Hant --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 ## Loads the key pages on PostgreSQL at the scale of DESIGN.md; results in bench/results/.

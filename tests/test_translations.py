@@ -15,7 +15,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCALES = ["fr", "zh_Hans"]
+LOCALES = ["fr", "zh_Hans", "zh_Hant"]
 FIX = "run `make messages`, translate these entries in the .po, then `make messages` again"
 
 

@@ -260,8 +260,10 @@ LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
     ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FILTERS_EMPTY_CHOICE_LABEL = _("— Choose —")  # as core.forms.EMPTY_CHOICE
 TIME_ZONE = env.str("TIME_ZONE", default="America/Toronto")
 USE_I18N = True
 USE_TZ = True

@@ -23,6 +23,7 @@ from core.api import (
     read_query,
     service_errors,
 )
+from core.lists import join_list
 
 TAGS = ["messages"]
 REFUSALS = (
@@ -99,7 +100,7 @@ class ConversationList(APIView):
                     {
                         "recipients": DjangoValidationError(
                             _("No member has the handle %(handles)s.")
-                            % {"handles": ", ".join(missing)},
+                            % {"handles": join_list(missing)},
                             code="unknown",
                         )
                     }

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from conversations import selectors, uploads
 from conversations.models import BODY_LENGTH, SUBJECT_LENGTH, WhoMayWrite
+from core.forms import RadioSelect
+from core.lists import join_list
 
 MAX_HANDLES = 20
 
@@ -53,7 +55,7 @@ class NewConversationForm(forms.Form):
         missing = [handle for handle in handles if handle not in found]
         if missing:
             raise forms.ValidationError(
-                _("No member has the handle %(handles)s."), params={"handles": ", ".join(missing)}
+                _("No member has the handle %(handles)s."), params={"handles": join_list(missing)}
             )
         self.recipients = [found[handle] for handle in handles]
         return handles
@@ -94,7 +96,7 @@ class ReplyForm(forms.Form):
 
 class SettingsForm(forms.Form):
     who_may_write = forms.ChoiceField(
-        label=_("Who may write to me"), choices=WhoMayWrite.choices, widget=forms.RadioSelect
+        label=_("Who may write to me"), choices=WhoMayWrite.choices, widget=RadioSelect
     )
 
 

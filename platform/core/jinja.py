@@ -36,6 +36,7 @@ from django_htmx.jinja import htmx_script
 from jinja2 import Environment, StrictUndefined
 
 from core.links import link
+from core.lists import join_list
 from core.staff_tools import tools_for
 
 
@@ -46,6 +47,7 @@ def environment(**options) -> Environment:
     # Old-style: ``_("…")`` is gettext itself, without the new style's formatting and escaping
     # wrapper around every call.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.filters["join_list"] = join_list
     env.globals.update(
         get_language=get_language,
         get_messages=get_messages,

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.chinese import in_reader_script
+
 
 class TranslatedName(models.Model):
     """Reference data named in each of the site's languages; ``name`` follows the active one."""
@@ -21,11 +23,12 @@ class TranslatedName(models.Model):
 
     @property
     def name(self) -> str:
-        return getattr(self, self.name_field()) or self.name_en
+        return in_reader_script(getattr(self, self.name_field()) or self.name_en)
 
     @staticmethod
     def name_field() -> str:
-        """The column of the active language's name (English stands in for a missing one)."""
+        """The column of the active language's name (English stands in for a missing one; the
+        Simplified Chinese one is read in Traditional characters too, see ``name``)."""
         language = (get_language() or "en").lower()
         if language.startswith("zh"):
             return "name_zh_hans"

@@ -23,6 +23,8 @@ from django.db.models import BooleanField, Expression, FloatField, Func, Q, Text
 from django.db.models.functions import Cast, Concat
 from django.db.models.lookups import Contains
 
+from core.chinese import simplified
+
 SEARCH_VECTOR_COLUMN = "search_vector"
 COMMON_WORDS_SECONDS = 600  # how long a process keeps the statistics of common words
 _COMMON_WORDS: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
@@ -42,17 +44,24 @@ def segment(text: str) -> str:
     """Casefolded, space-separated search tokens; Chinese cut into words (and sub-words) by jieba
     (rjieba: jieba's algorithm and dictionary in Rust, a third of the memory of the Python one).
 
-    Accented words are also emitted without their accents, so "Montréal" is found by "montreal".
+    Chinese is first written in Simplified characters (电池 for 電池), so text and queries meet
+    whichever script each was typed in. Accented words are also emitted without their accents,
+    so "Montréal" is found by "montreal".
     """
     tokens = []
     for match in _TOKEN.finditer(unicodedata.normalize("NFC", text.casefold())):
         word = match.group()
         if match["han"]:
-            tokens.extend(rjieba.cut_for_search(word))
+            tokens.extend(rjieba.cut_for_search(simplified(word)))
         else:
             tokens.append(word)
             tokens.extend(_WORD.findall(_strip_accents(word)))
     return " ".join(dict.fromkeys(tokens))
+
+
+def holds_traditional_chinese(search_text: str) -> bool:
+    """Whether text indexed before Chinese was written in Simplified needs indexing again."""
+    return simplified(search_text) != search_text
 
 
 # Ligatures that Unicode does not decompose but French writers often type out: cœur, coeur.

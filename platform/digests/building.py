@@ -109,6 +109,13 @@ def since_of(subscription: Subscription, due_at: datetime) -> datetime:
     return max(subscription.last_sent_at, due_at - 2 * length)
 
 
+def _language_tokens_read_in(language: str) -> set[str]:
+    """The languages of updates a member reads first: a Chinese reader reads either script."""
+    if language.lower().startswith("zh"):
+        return {language_token("zh-hans"), language_token("zh-hant")}
+    return {language_token(language)}
+
+
 def language_of(subscription: Subscription) -> str:
     return subscription.language or subscription.member.language
 
@@ -286,14 +293,15 @@ def _updates(interests: dict[int, Interests], windows) -> dict:
         window = windows[member_id]
         sectors = {f"s{pk}" for pk in interest.sectors}
         regions = {f"k{pk}" for pk in interest.regions}
-        language = language_token(window.language)
+        readable = _language_tokens_read_in(window.language)
         scored = []
         for pk, held, published_at in candidates:
             if not window.since <= published_at < window.until:
                 continue
             score = 2 * len(held & sectors) + len(held & regions)
             if score:
-                scored.append((-score, language not in held, -published_at.timestamp(), -pk, pk))
+                unreadable = held.isdisjoint(readable)
+                scored.append((-score, unreadable, -published_at.timestamp(), -pk, pk))
         ids = [row[-1] for row in sorted(scored)[:MAX_UPDATES]]
         shown[member_id] = (ids, len(ids))
     return shown

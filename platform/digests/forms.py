@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RadioSelect
 from digests.models import Delivery, Subscription
 
 
@@ -10,7 +11,7 @@ class SubscriptionForm(forms.ModelForm):
         model = Subscription
         fields = list(Subscription.MEMBER_CHOICES)
         widgets = {
-            "frequency": forms.RadioSelect,
+            "frequency": RadioSelect,
             "sectors": forms.CheckboxSelectMultiple,
             "city_regions": forms.CheckboxSelectMultiple,
             "indicators": forms.CheckboxSelectMultiple,

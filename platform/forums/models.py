@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.aggregates import StringJoin
+from core.chinese import in_reader_script
 from core.models import TranslatedName
 from core.text import SPACES, check_text
 from members.models import CityRegion, KnowledgeStage, Sector
@@ -131,7 +132,7 @@ class Category(TranslatedName):
     def description(self) -> str:
         language = (get_language() or "en").lower()
         if language.startswith("zh"):
-            return self.description_zh_hans or self.description_en
+            return in_reader_script(self.description_zh_hans) or self.description_en
         if language.startswith("fr"):
             return self.description_fr or self.description_en
         return self.description_en

@@ -18,6 +18,7 @@ from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext, ngettext_lazy
 
 from core import jinja
+from core.chinese import in_reader_script
 from core.dates import DateTimes
 from core.links import Links
 from forums import access
@@ -82,7 +83,7 @@ def _rows(threads: list[dict], *, unread: dict[int, int]) -> list[ThreadRow]:
                 title=thread["title"],
                 answered=thread["accepted_post_id"] is not None,
                 locked=thread["locked"],
-                category=thread[category_name] or thread["category__name_en"],
+                category=in_reader_script(thread[category_name] or thread["category__name_en"]),
                 category_url=links("forums:category", thread["category__slug"]),
                 author=thread["author__display_name"] or deleted_member,
                 tags=_tags(split_tag_names(thread["joined_tag_names"]), links),

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core import search
+from core import chinese, search
 from core.pagination import Page, paginate
 from forums.models import Category, Post, Thread
 
@@ -269,7 +269,11 @@ _FOLD = _fold_table()
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    """Lowercase, without accents and Chinese in Simplified characters, as the index holds words;
+    one character for one, so that positions in the folded text are positions in the text."""
+    folded = text.translate(_FOLD)
+    simplified = chinese.simplified(folded)
+    return simplified if len(simplified) == len(folded) else folded
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, RadioSelect
 from matchmaking.models import Feedback, FollowUp, HelpRequest
 from members import access as member_access
 from members.models import User
@@ -43,7 +43,7 @@ class HelpRequestForm(forms.ModelForm):
             "deadline": DateInput,
             "sectors": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,
-            "audience": forms.RadioSelect,
+            "audience": RadioSelect,
         }
         help_texts = {
             "in_scope": _("What the expert is asked to do."),
@@ -81,7 +81,7 @@ class ReasonForm(forms.Form):
 
 class AskForm(MessageForm):
     request = forms.ModelChoiceField(
-        label=_("Which request"), queryset=HelpRequest.objects.none(), widget=forms.RadioSelect
+        label=_("Which request"), queryset=HelpRequest.objects.none(), widget=RadioSelect
     )
     field_order = ["request", "message"]
 
@@ -97,8 +97,8 @@ class FeedbackForm(forms.ModelForm):
         model = Feedback
         fields = ["rating", "comment", "private_score", "outcome", "knowledge_stage", "hours"]
         widgets = {
-            "rating": forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
-            "private_score": forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
+            "rating": RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
+            "private_score": RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
             "comment": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
@@ -161,7 +161,7 @@ class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["use", "story"]
-        widgets = {"use": forms.RadioSelect, "story": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"use": RadioSelect, "story": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

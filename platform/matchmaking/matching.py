@@ -40,6 +40,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.chinese import in_reader_script, simplified
+from core.lists import join_list
 from core.models import TranslatedName
 from matchmaking.models import Engagement, ExpertRecord, HelpRequest
 from members import reference
@@ -144,7 +146,10 @@ def named_tags(request: HelpRequest) -> list[int]:
 
 
 def _named_tag_rows(request: HelpRequest):
-    candidates = sorted(phrases(text_of(request)))[:MOST_CANDIDATES]
+    """Tags are matched as written, and a request in Traditional characters also names the tags
+    written in Simplified ones (most Chinese tags are)."""
+    text = text_of(request)
+    candidates = sorted(phrases(text) | phrases(simplified(text)))[:MOST_CANDIDATES]
     return ExpertiseTag.objects.filter(key__in=candidates)
 
 
@@ -484,6 +489,10 @@ def _scores(
 # --- Reasons ------------------------------------------------------------------------------------
 
 
+# Names members wrote (tags, organisations), shown as written; reference data follows the reader.
+_WRITTEN_BY_MEMBERS = {"advice", "expertise", "helped"}
+
+
 class _Reasons:
     """``reasons(profile)``: why a ranked member is proposed, most telling first. What each
     member shares with the request is read in one query for all of the page's members."""
@@ -493,7 +502,8 @@ class _Reasons:
         self.hours = hours
         self.shared: dict[tuple[str, int], list[str]] = {}
         for kind, pk, name in sorted(_shared(values, pks), key=lambda row: row[2]):
-            self.shared.setdefault((kind, pk), []).append(name)
+            written = name if kind in _WRITTEN_BY_MEMBERS else in_reader_script(name)
+            self.shared.setdefault((kind, pk), []).append(written)
 
     def __call__(self, profile: Profile) -> list[str]:
         def shared(kind: str) -> str:
@@ -605,4 +615,4 @@ def _name(path: str):
 
 
 def _list(names: list[str]) -> str:
-    return _(", ").join(names)
+    return join_list(names)

@@ -5,6 +5,7 @@ from django.core.validators import validate_email
 from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import EMPTY_CHOICE, RadioSelect
 from core.images import portrait_jpeg
 from members import reference
 from members.directory import SortChoices
@@ -107,7 +108,7 @@ class ProfileForm(forms.ModelForm):
             "sectors": forms.CheckboxSelectMultiple,
             "engagement_types": forms.CheckboxSelectMultiple,
             "knowledge_stages": forms.CheckboxSelectMultiple,
-            "listing": forms.RadioSelect,
+            "listing": RadioSelect,
         }
         help_texts = {"bio": _("Markdown works: **bold**, *italics*, lists and links.")}
 
@@ -177,9 +178,6 @@ class VisibilityForm(forms.Form):
             )
 
 
-CHOOSE = _("— Choose —")
-
-
 class EntryForm(forms.Form):
     """One row of a list on the experience page.
 
@@ -197,7 +195,7 @@ class EntryForm(forms.Form):
 
 class SpokenLanguageForm(EntryForm):
     language = reference.ReferenceChoiceField(
-        Language.objects.all(), label=_("Language"), empty_label=CHOOSE
+        Language.objects.all(), label=_("Language"), empty_label=EMPTY_CHOICE
     )
     level = forms.ChoiceField(
         choices=ProfileLanguage.Level.choices,
@@ -211,22 +209,22 @@ class CorridorForm(EntryForm):
         CityRegion.objects.filter(country__code="CN"),
         country="CN",
         label=_("City-region in China"),
-        empty_label=CHOOSE,
+        empty_label=EMPTY_CHOICE,
     )
     canada_region = reference.ReferenceChoiceField(
         CityRegion.objects.in_canada(),
         country=CANADA,
         label=_("City-region in Canada"),
-        empty_label=CHOOSE,
+        empty_label=EMPTY_CHOICE,
     )
     sector = reference.ReferenceChoiceField(
-        Sector.objects.all(), label=_("Sector"), empty_label=CHOOSE
+        Sector.objects.all(), label=_("Sector"), empty_label=EMPTY_CHOICE
     )
 
 
 class CountryExperienceForm(EntryForm):
     country = reference.ReferenceChoiceField(
-        Country.objects.all(), label=_("Country"), empty_label=CHOOSE
+        Country.objects.all(), label=_("Country"), empty_label=EMPTY_CHOICE
     )
     years = forms.IntegerField(label=_("Years worked"), min_value=1, max_value=70)
 
@@ -279,7 +277,7 @@ class OrganisationForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "sectors": forms.CheckboxSelectMultiple,
-            "kind": forms.RadioSelect,
+            "kind": RadioSelect,
         }
         help_texts = {
             "category": _("For facilitators: what kind of public or private body it is."),

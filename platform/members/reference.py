@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
 
+from core.chinese import simplified
 from members.models import CityRegion, Country, EngagementType, KnowledgeStage, Language, Sector
 
 CACHE_SECONDS = 600
@@ -64,7 +65,8 @@ def city_region_names_in(text: str) -> list[str]:
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Casefolded, without accents, Chinese in Simplified characters: 廣州 names 广州."""
+    decomposed = unicodedata.normalize("NFKD", simplified(text.casefold()))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

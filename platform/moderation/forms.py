@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RadioSelect
 from forums.models import Category
 from moderation.content import POST_LENGTH
 from moderation.models import TEXT_LENGTH, Flag
@@ -11,7 +12,7 @@ class FlagForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why should moderators look at it?"),
         choices=Flag.Reason.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
     )
     text = forms.CharField(
         label=_("What is wrong (required for “Other”)"),
@@ -39,7 +40,7 @@ ACTION_LABELS = {
 class DecisionForm(forms.Form):
     """What a moderator decides on a case; the choices are those ``services.actions_for`` allows."""
 
-    action = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    action = forms.ChoiceField(label=_("Decision"), widget=RadioSelect)
     reason = forms.CharField(
         label=_("Reason (kept in the audit log; the author reads it when told)"),
         max_length=TEXT_LENGTH,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.links import link
+from core.lists import join_list
 from forums import services as forums
 from members import services as members
 from members.selectors import is_staff_account
@@ -141,7 +142,7 @@ def _hide_automatically(case: Case) -> None:
     _tell_author(
         case,
         _("hidden after members flagged it (%(reasons)s), until a moderator reviews it")
-        % {"reasons": ", ".join(reasons)},
+        % {"reasons": join_list(reasons)},
     )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import RadioSelect
 from notifications import registry
 from notifications.registry import Delivery
 
@@ -11,7 +12,7 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in registry.kinds():
             self.fields[kind.key] = forms.ChoiceField(
-                label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect
+                label=kind.label, choices=Delivery.choices, widget=RadioSelect
             )
 
     def deliveries(self) -> dict[str, str]:

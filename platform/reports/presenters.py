@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.lists import join_list
 from reports.formats import UNITS, show
 from reports.selectors import Column, Report, Table
 
@@ -133,7 +134,7 @@ def series_chart(table: Table) -> SafeString:
             show(last, "date"),
         )
     )
-    totals = ", ".join(
+    totals = join_list(
         f"{column.label}: {show(sum(row.get(column.key) or 0 for row in table.rows), 'count')}"
         for column in columns
     )

@@ -25,6 +25,8 @@ DOCUMENTS = {
     "unaccented": "Trouver un medecin a Montreal",
     "chinese": "多伦多的金融科技创业公司",
     "guide": "Montréal: a Montreal guide",
+    "battery": "深圳的电池供应链",
+    "traditional": "廣州的軟體外包經驗",
 }
 
 
@@ -97,6 +99,15 @@ def test_segment_cuts_chinese_into_words_and_sub_words():
     assert segment("Toronto多伦多") == "toronto 多伦 多伦多"
 
 
+def test_segment_writes_traditional_chinese_in_simplified_characters():
+    assert segment("電池供應鏈") == segment("电池供应链")
+    assert segment("臺北 Taipei") == "台北 taipei"
+
+
+def test_segment_leaves_simplified_chinese_as_it_was():
+    assert segment("广州电池") == "广州 电池"
+
+
 def test_segment_removes_duplicates_keeping_the_first():
     assert segment("Café café CAFE") == "café cafe"
 
@@ -128,6 +139,19 @@ def test_finds_chinese_by_words_inside_the_sentence(documents):
     assert found(documents, "多伦") == {"chinese"}
     assert found(documents, "创业公司") == {"chinese"}
     assert found(documents, "北京") == set()
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("電池", "battery"),
+        ("深圳電池", "battery"),
+        ("广州", "traditional"),
+        ("廣州", "traditional"),
+    ],
+)
+def test_finds_chinese_whichever_script_the_text_and_query_use(documents, query, key):
+    assert found(documents, query) == {key}
 
 
 def test_every_word_must_match(documents):

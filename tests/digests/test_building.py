@@ -117,6 +117,19 @@ def test_at_the_same_weight_updates_in_the_digests_language_come_first(world):
     assert in_french[0] == world["updates"]["both"].pk  # a heavier match still comes first
 
 
+def test_a_traditional_chinese_reader_reads_simplified_updates_first_too(world):
+    automotive = sector("automotive")
+    chinese = update("安大略省的电池工厂", sectors=[automotive], language="zh-hans")
+    english = world["updates"]["sector"]  # as relevant, and newer
+    EconomyUpdate.objects.filter(pk=chinese.pk).update(
+        published_at=english.published_at - timedelta(hours=1)
+    )
+    Subscription.objects.filter(pk=world["li"].pk).update(language="zh-hant")
+    make_due(world["li"])
+    in_traditional = decided(world["li"]).items["updates"]
+    assert in_traditional.index(chinese.pk) < in_traditional.index(english.pk)
+
+
 def test_nothing_from_outside_their_interests_nor_what_they_may_not_read(world):
     make_due(world["li"])
     items = decided(world["li"]).items

@@ -50,6 +50,21 @@ def test_the_mail_is_multipart_in_the_members_language_with_one_click_unsubscrib
     assert delivery.attempts == 1
 
 
+def test_a_traditional_chinese_reader_gets_the_digest_in_traditional_characters(
+    readers_with_news, smtp_inbox
+):
+    reader = readers_with_news[2]
+    reader.language = "zh-hant"
+    reader.save(update_fields=["language"])
+    assert services.send_batch(member_ids=[reader.pk])["sent"] == 1
+    [mail] = smtp_inbox.wait_for(1)
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert 'lang="zh-hant"' in html
+    assert "經濟動態" in text
+    assert "经济动态" not in text
+
+
 def test_a_batch_run_twice_mails_each_member_once(readers_with_news, smtp_inbox):
     ids = [member.pk for member in readers_with_news]
     first = services.send_batch(member_ids=ids)

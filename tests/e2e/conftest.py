@@ -127,7 +127,7 @@ class Journey:
         field(page, "Email").fill(email)
         field(page, "Password").fill(password)
         self.step("login")
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in", exact=True).click()
         return page
 
     def step(self, name: str, *, third_party: tuple[str, ...] = ()) -> None:

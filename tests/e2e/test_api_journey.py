@@ -13,7 +13,7 @@ def test_member_creates_a_token_and_reads_the_api_docs(journey, transactional_db
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill(PASSWORD)
     journey.step("login")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("heading", name="Welcome, Rahul Verma")).to_be_visible()
     journey.step("dashboard")
 

@@ -32,7 +32,7 @@ def log_in(journey, email: str, password: str = PASSWORD) -> Page:
     field(page, "Email").fill(email)
     field(page, "Password").fill(password)
     journey.step("login")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     journey.step("signed-in")
     return page
 
@@ -40,7 +40,7 @@ def log_in(journey, email: str, password: str = PASSWORD) -> Page:
 def log_out(journey) -> None:
     page = journey.goto("/accounts/logout/")
     journey.step("logout")
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     journey.step("logged-out")
 
 
@@ -71,7 +71,7 @@ def test_invited_colleague_signs_up_from_the_mail_and_joins(journey, mailoutbox)
     field(page, "Password").fill(COLLEAGUE_PASSWORD)
     field(page, "Password (again)").fill(COLLEAGUE_PASSWORD)
     journey.step("signup")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
 
     expect(page).to_have_url(journey.url(path))  # signed in, back at the invitation
     assert len(mailoutbox) == 1, "the link proved the address: no verification mail"

@@ -29,7 +29,7 @@ def log_out(journey, name: str) -> None:
     account.locator("summary", has_text=name).click()
     account.get_by_role("link", name="Log out").click()
     journey.step("logout")
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     expect(page).to_have_url(journey.url("/"))
     journey.step("logged-out")
 

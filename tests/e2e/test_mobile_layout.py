@@ -201,7 +201,7 @@ def log_in(journey, user) -> Page:
     field(page, "Email").fill(user.email)
     field(page, "Password").fill(PASSWORD)
     check(journey, "login")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     return page
 
 
@@ -343,7 +343,7 @@ def staff_log_in(journey, user, secret: str) -> Page:
     page = log_in(journey, user)
     check(journey, "two-factor")
     page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(journey.url(reverse("members:staff_home")))
     check(journey, "staff-home")
     return page

@@ -20,7 +20,7 @@ def sign_up_and_confirm(journey, mailoutbox) -> Page:
     field(page, "Password").fill(PASSWORD)
     field(page, "Password (again)").fill(PASSWORD)
     journey.step("signup")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
     journey.step("verify-sent")
     journey.goto(urlsplit(LINK.search(mailoutbox[-1].body).group(0)).path)  # signs in too
     return page

@@ -31,7 +31,7 @@ def staff_member_logs_in(journey, display_name: str, group: str) -> Page:
     page = journey.log_in(member.email)
     journey.step("two-factor")
     page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(journey.url("/members/staff/"))
     journey.step("staff-home")
     return page
@@ -40,7 +40,7 @@ def staff_member_logs_in(journey, display_name: str, group: str) -> Page:
 def log_in(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def gap_between(left: Locator, right: Locator) -> float:
@@ -89,14 +89,14 @@ def test_administrator_sets_up_two_factor_authentication_and_reaches_the_staff_h
 
     journey.goto("/accounts/logout/")
     journey.step("logout")
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     journey.step("logged-out")
     page.get_by_role("link", name="Log in", exact=True).click()
     log_in(page, admin.email)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
     journey.step("two-factor")
     page.get_by_label("Code").fill(recovery_code)  # the phone is elsewhere today
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(journey.url("/members/staff/"))
     expect(heading(page)).to_have_text("Welcome, Ada Admin")
     journey.step("staff-home-again")

@@ -154,6 +154,16 @@ def test_never_finds_posts_in_categories_the_viewer_may_not_read():
 # --- Snippets ---------------------------------------------------------------------------------
 
 
+def test_finds_chinese_whichever_script_the_post_and_the_query_are_written_in():
+    simplified = start("电池供应链", "我们在深圳采购电池。")
+    traditional = start("廣州的物流", "我們在廣州租了倉庫，電池從這裡出口。")
+    assert sorted(found_ids("電池")) == sorted([opening(simplified).pk, opening(traditional).pk])
+    assert found_ids("广州") == [opening(traditional).pk]
+    assert found_ids("深圳採購") == [opening(simplified).pk]
+    [post] = find("仓库")
+    assert "<mark>倉庫</mark>" in post.snippet
+
+
 def test_snippets_escape_what_the_post_shows_and_mark_the_words():
     thread = start("Escaping", "Nothing here.")
     post = reply(

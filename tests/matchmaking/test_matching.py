@@ -100,6 +100,18 @@ def test_a_required_language_is_a_hard_filter():
     assert names(matching.rank(required)) == ["Speaks Mandarin"]
 
 
+def test_a_request_in_traditional_characters_names_a_topic_written_in_simplified_ones():
+    expert("Zhao Lei", advice_topics=["供应链金融"], sectors=[sector("finance-banking")])
+    request = suzhou_request(
+        title="尋找供應鏈金融方面的建議",
+        description="我們是蘇州的製造商，想了解供應鏈金融，希望在安大略找到合作銀行。" * 2,
+        sectors=[sector("finance-banking")],
+    )
+    matches = matching.rank(request)
+    assert names(matches) == ["Zhao Lei"]
+    assert matches[0].reasons[0] == "willing to advise on 供应链金融"
+
+
 def test_a_topic_named_in_chinese_text_is_found():
     expert("Zhao Lei", advice_topics=["供应链金融"], sectors=[sector("finance-banking")])
     expert("Chen Jing", advice_topics=["跨境电商"], sectors=[sector("finance-banking")])

@@ -214,6 +214,28 @@ def test_a_city_region_named_in_one_language_is_found_in_the_others(client):
     assert names(client, q="Montreal") == ["Élodie"]
 
 
+def test_chinese_is_found_whichever_script_the_profile_and_the_query_are_written_in(client):
+    listed_member("Simplified", headline="电池材料顾问")
+    listed_member("Traditional", headline="電動車供應鏈顧問，常駐廣州")
+    assert names(client, q="電池") == ["Simplified"]
+    assert names(client, q="供应链顾问") == ["Traditional"]
+    assert names(client, q="广州") == ["Traditional"]
+
+
+def test_a_city_region_is_found_by_its_name_in_traditional_characters(client):
+    guangzhou, toronto = (
+        CityRegion.objects.get(slug="guangzhou"),
+        CityRegion.objects.get(slug="toronto"),
+    )
+    member = listed_member("Corridor Lam")
+    services.set_corridors(profile=member, entries=[(guangzhou, toronto, SectorFactory())])
+    services.create_organisation(creator=member.user, name="廣州灣貿易", kind="sme")
+    assert names(client, q="廣州") == ["Corridor Lam"]
+    assert names(client, q="多倫多") == ["Corridor Lam"]
+    response = client.get(reverse("directory:organisations"), {"q": "广州湾"})
+    assert [o.name for o in response.context["page"].items] == ["廣州灣貿易"]
+
+
 def test_members_are_found_by_every_city_region_they_are_tied_to(client):
     shenzhen, toronto = (
         CityRegion.objects.get(slug="shenzhen"),

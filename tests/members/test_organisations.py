@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from members import services
+from members.forms import OrganisationForm
 from members.models import Invitation, Membership, Organisation
 from tests.members.factories import (
     MembershipFactory,
@@ -148,3 +149,12 @@ def test_staff_verify_organisations_from_the_admin(client, organisation):
 def test_a_nul_in_an_address_is_simply_not_found(client):
     assert client.get("/organisations/%00/").status_code == 404
     assert client.get("/api/v1/organisations/%00/").status_code == 404
+
+
+def test_the_organisation_kind_is_a_radio_button_each_and_no_empty_one(db):
+    html = str(OrganisationForm()["kind"])
+    assert 'value="sme"' in html
+    assert 'value=""' not in html
+    assert "---------" not in html
+    category = str(OrganisationForm()["category"])  # optional: its empty choice, in words
+    assert "— Choose —" in category

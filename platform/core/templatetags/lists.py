@@ -1,0 +1,14 @@
+"""``{{ profile.sectors.all|join_list }}``: items joined as the active language joins them."""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from core.lists import join_list as join_items
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def join_list(items) -> str:
+    return mark_safe(join_items(conditional_escape(item) for item in items))  # noqa: S308 - escaped
