@@ -184,6 +184,14 @@ CACHES = {
         redis_url_of_this_test_worker(env.str("CACHE_URL", default="locmemcache://knowbridge"))
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis away is a cache miss, not a 500, and costs milliseconds (see core.cache).
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 1,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Directory facet counts are shared this long by visitors using the same filters (0: never).
 DIRECTORY_FACETS_CACHE_SECONDS = env.int("DIRECTORY_FACETS_CACHE_SECONDS", default=300)
