@@ -19,6 +19,7 @@ REDIS_SERVER = shutil.which("redis-server")
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -131,3 +132,15 @@ def own_postgres(tmp_path):
     cluster.start()
     yield cluster
     cluster.stop()
+
+
+def point_celery_at(app, url: str, monkeypatch) -> None:
+    """Make ``app`` publish to and consume from the broker at ``url`` for this test."""
+    for setting in ("broker_url", "broker_write_url", "broker_read_url"):
+        monkeypatch.setitem(app.conf, setting, url)
+    forget_broker_connections(app)
+
+
+def forget_broker_connections(app) -> None:
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -342,6 +342,22 @@ if CELERY_BROKER_URL == "filesystem://":  # core.broker's transport, see config.
         "control_folder": str(var_path("broker", "control")),
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # no broadcast messages through the files
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # a broker away costs a request a second, not minutes
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        # A task a killed worker held is given to another after this long; every countdown
+        # (retries included) must stay well under it, or the task is delivered again and again.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for the broker however long it is away
+CELERY_TASK_PUBLISH_RETRY_POLICY = {  # then core.outbox keeps the task
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -353,6 +369,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default
     var_path() / "celerybeat-schedule"
 )
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {  # tasks kept while the broker was away (also sent as soon as it is back)
+        "task": "core.tasks.relay_outbox",
+        "schedule": 60,
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AuditEvent
+from core.models import AuditEvent, OutboxTask
 
 
 class ReasonForm(forms.Form):
@@ -85,4 +85,12 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "reason"]
     list_filter = ["action", "target_type"]
     list_select_related = ["actor", "target_type"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Tasks kept while the broker was away; beat sends them within a minute of its return."""
+
+    list_display = ["created_at", "name"]
     date_hierarchy = "created_at"

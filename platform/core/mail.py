@@ -1,16 +1,16 @@
 """E-mail goes through Celery: a request never waits for an SMTP server.
 
 ``CeleryEmailBackend`` turns each message into plain data and queues it once the surrounding
-transaction commits; the ``deliver_email`` task rebuilds it and hands it to the backend named by
-``EMAIL_DELIVERY_BACKEND`` (SMTP in production, files under ``var/mail`` by default).
+transaction commits (kept in the outbox while the broker is away, see ``core.outbox``); the
+``deliver_email`` task rebuilds it and hands it to the backend named by ``EMAIL_DELIVERY_BACKEND``
+(SMTP in production, files under ``var/mail`` by default).
 """
-
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+
+from core.outbox import enqueue_on_commit
 
 
 def message_to_data(message: EmailMessage) -> dict:
@@ -45,5 +45,5 @@ class CeleryEmailBackend(BaseEmailBackend):
         from core.tasks import deliver_email  # core.tasks imports this module
 
         for message in email_messages:
-            transaction.on_commit(partial(deliver_email.delay, message_to_data(message)))
+            enqueue_on_commit(deliver_email, message_to_data(message))
         return len(email_messages)

@@ -55,3 +55,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class OutboxTask(models.Model):
+    """A task that could not be handed to the broker when it was queued; ``core.outbox`` sends
+    it once the broker answers again, and deletes it as it does."""
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.name}"

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from core import outbox
 from core.mail import deliver_now
 
 
@@ -14,3 +15,8 @@ def deliver_email(message: dict) -> int:
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def relay_outbox() -> int:
+    return outbox.relay()
