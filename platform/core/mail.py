@@ -8,10 +8,12 @@ transaction commits (kept in the outbox while the broker is away, see ``core.out
 
 import logging
 import smtplib
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 
 from core.models import UndeliveredEmail
@@ -79,5 +81,7 @@ class CeleryEmailBackend(BaseEmailBackend):
         from core.tasks import deliver_email  # core.tasks imports this module
 
         for message in email_messages:
+            # named now, so that a retried or redelivered message is recognisably the same one
+            message.extra_headers.setdefault("Message-ID", make_msgid(domain=DNS_NAME))
             enqueue_on_commit(deliver_email, message_to_data(message))
         return len(email_messages)
