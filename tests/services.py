@@ -2,9 +2,14 @@
 the test stops and starts again as an operator's bad day would."""
 
 import contextlib
+import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -69,46 +74,43 @@ class RedisServer:
 
 
 class PostgresCluster:
-    """A PostgreSQL cluster of its own in a temporary folder, on a spare port."""
+    """A PostgreSQL cluster of its own in a temporary folder, on a spare port. PostgreSQL refuses
+    to run as root: as root, the cluster belongs to the postgres user."""
 
-    def __init__(self, folder: Path):
+    def __init__(self):
         if not (POSTGRES_BIN / "initdb").exists():
             pytest.skip(f"needs PostgreSQL's binaries in {POSTGRES_BIN}")
-        self.data = folder / "data"
         self.port = next((port for port in POSTGRES_PORTS if port_is_free(port)), None)
         if self.port is None:
             pytest.skip(f"no free port for PostgreSQL in {POSTGRES_PORTS}")
-        self.socket_folder = folder
-        subprocess.run(
-            [
-                POSTGRES_BIN / "initdb",
-                "--pgdata",
-                self.data,
-                "--username",
-                "postgres",
-                "--auth",
-                "trust",
-                "--no-sync",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        self.folder = Path(tempfile.mkdtemp(prefix="knowbridge-postgres-"))
+        self.data = self.folder / "data"
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "--pgdata", self.data, "--username", "postgres", "--auth", "trust",
+                  "--no-sync")  # fmt: skip
+
+    def _run(self, program: str, *arguments) -> None:
+        # Into a file: the server pg_ctl starts would hold a pipe open, and run() wait for it.
+        with open(self.folder / f"{program}.out", "ab") as output:
+            subprocess.run(
+                [*self.as_owner, POSTGRES_BIN / program, *arguments],
+                check=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
 
     def url(self, database: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def _pg_ctl(self, *arguments: str) -> None:
-        subprocess.run(
-            [POSTGRES_BIN / "pg_ctl", "--pgdata", self.data, "--wait", "--silent", *arguments],
-            check=True,
-            capture_output=True,
-        )
+        self._run("pg_ctl", "--pgdata", self.data, "--wait", "--silent", *arguments)
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.socket_folder} -c fsync=off -c listen_addresses=127.0.0.1"
-        )
-        self._pg_ctl("--options", options, "--log", str(self.data / "server.log"), "start")
+        options = f"-p {self.port} -k {self.folder} -c fsync=off -c listen_addresses=127.0.0.1"
+        self._pg_ctl("--options", options, "--log", self.folder / "server.log", "start")
 
     def restart(self) -> None:
         self._pg_ctl("--mode", "fast", "restart")
@@ -116,6 +118,7 @@ class PostgresCluster:
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._pg_ctl("--mode", "immediate", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -127,8 +130,8 @@ def own_redis():
 
 
 @pytest.fixture
-def own_postgres(tmp_path):
-    cluster = PostgresCluster(tmp_path)
+def own_postgres():
+    cluster = PostgresCluster()
     cluster.start()
     yield cluster
     cluster.stop()
@@ -144,3 +147,50 @@ def point_celery_at(app, url: str, monkeypatch) -> None:
 def forget_broker_connections(app) -> None:
     app._pool = None
     app.amqp._producer_pool = None
+
+
+class LoggedProcess:
+    """A platform process (web server, worker) started with this environment on top of the
+    test's, its output kept line by line."""
+
+    def __init__(self, argv: list[str], environment: dict[str, str]):
+        root = Path(__file__).resolve().parents[1]
+        inherited = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
+        self.process = subprocess.Popen(
+            argv,
+            cwd=root,
+            env={
+                **inherited,
+                "PYTHONPATH": os.pathsep.join([str(root / "platform"), str(root)]),
+                "PYTHONUNBUFFERED": "1",
+                **environment,
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            process_group=0,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip())
+
+    def count(self, pattern: str) -> int:
+        return sum(1 for line in list(self.lines) if re.search(pattern, line))
+
+    def wait_for(self, pattern: str, count: int = 1, timeout: float = 60) -> None:
+        try:
+            wait_until(lambda: self.count(pattern) >= count or self.process.poll(), timeout)
+        finally:
+            assert self.count(pattern) >= count, "\n".join(self.lines)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
