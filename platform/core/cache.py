@@ -118,6 +118,10 @@ class ResilientRedisCache(RedisCache):
         keys = list(keys)
         return self._call("delete_many", keys, changing=keys, version=version)
 
+    def ping(self) -> None:
+        """Ask Redis itself, never the fallback; raises when Redis cannot be reached."""
+        self._cache.get_client(write=True).ping()
+
     def clear(self):
         if not outage.ongoing():
             try:

@@ -52,7 +52,9 @@ def test_with_redis_stopped_pages_are_served_from_the_database(client, cache_on_
         print(f"\n{path} with Redis stopped: {response.status_code} in {seconds * 1000:.0f} ms")
         assert response.status_code == 200
         assert seconds < 2
-    assert client.get("/readyz").json()["checks"]["cache"] == "ok"  # this process's memory
+    readiness = client.get("/readyz")  # an operator still hears of it
+    assert readiness.status_code == 503
+    assert readiness.json()["checks"]["cache"] == "error: ConnectionError"
 
 
 def test_with_redis_stopped_log_in_works_and_failures_are_still_limited(client, cache_on_own_redis):
