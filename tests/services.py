@@ -40,31 +40,46 @@ def wait_until(condition, timeout: float = 10, every: float = 0.05) -> None:
         time.sleep(every)
 
 
+def first_port_that_starts(ports: range, start_on) -> int:
+    """Another test process may take a free port first: then try the next."""
+    for port in ports:
+        if port_is_free(port) and start_on(port):
+            return port
+    pytest.skip(f"no free port in {ports}")
+
+
 class RedisServer:
-    """``redis-server`` on a spare port, nothing saved to disk."""
+    """``redis-server`` on a spare port, nothing saved to disk; started again on the same port."""
 
     def __init__(self):
         if REDIS_SERVER is None:
             pytest.skip("needs redis-server")
         self.process: subprocess.Popen | None = None
-        self.port = next((port for port in REDIS_PORTS if port_is_free(port)), None)
-        if self.port is None:
-            pytest.skip(f"no free port for Redis in {REDIS_PORTS}")
+        self.port: int | None = None
 
     def url(self, database: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
+        if self.port is None:
+            self.port = first_port_that_starts(REDIS_PORTS, self._start_on)
+        else:
+            assert self._start_on(self.port), f"redis-server did not start again on {self.port}"
+
+    def _start_on(self, port: int) -> bool:
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
             stdout=subprocess.DEVNULL,
         )
-        wait_until(self._answers)
-
-    def _answers(self) -> bool:
-        assert self.process.poll() is None, f"redis-server on {self.port} exited"
-        with contextlib.suppress(redis.ConnectionError):
-            return redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
+        deadline = time.monotonic() + 10
+        while self.process.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(redis.ConnectionError):
+                if redis.Redis(port=port, socket_connect_timeout=0.2).ping():
+                    time.sleep(0.05)  # the one answering is ours only if ours is still running
+                    if self.process.poll() is None:
+                        return True
+            time.sleep(0.05)
+        self.stop()
         return False
 
     def stop(self) -> None:
@@ -80,9 +95,7 @@ class PostgresCluster:
     def __init__(self):
         if not (POSTGRES_BIN / "initdb").exists():
             pytest.skip(f"needs PostgreSQL's binaries in {POSTGRES_BIN}")
-        self.port = next((port for port in POSTGRES_PORTS if port_is_free(port)), None)
-        if self.port is None:
-            pytest.skip(f"no free port for PostgreSQL in {POSTGRES_PORTS}")
+        self.port: int | None = None
         self.folder = Path(tempfile.mkdtemp(prefix="knowbridge-postgres-"))
         self.data = self.folder / "data"
         self.as_owner: list[str] = []
@@ -109,8 +122,15 @@ class PostgresCluster:
         self._run("pg_ctl", "--pgdata", self.data, "--wait", "--silent", *arguments)
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c fsync=off -c listen_addresses=127.0.0.1"
-        self._pg_ctl("--options", options, "--log", self.folder / "server.log", "start")
+        self.port = first_port_that_starts(POSTGRES_PORTS, self._start_on)
+
+    def _start_on(self, port: int) -> bool:
+        options = f"-p {port} -k {self.folder} -c fsync=off -c listen_addresses=127.0.0.1"
+        try:
+            self._pg_ctl("--options", options, "--log", self.folder / "server.log", "start")
+        except subprocess.CalledProcessError:
+            return False
+        return True
 
     def restart(self) -> None:
         self._pg_ctl("--mode", "fast", "restart")

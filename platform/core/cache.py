@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -87,16 +88,16 @@ class ResilientRedisCache(RedisCache):
         outage.changed(self.make_and_validate_key(key, version=version) for key in changing)
         return getattr(self._fallback, method)(*args, version=version)
 
-    def add(self, key, value, timeout=None, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout, changing=[key], version=version)
 
     def get(self, key, default=None, version=None):
         return self._call("get", key, default, version=version)
 
-    def set(self, key, value, timeout=None, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set", key, value, timeout, changing=[key], version=version)
 
-    def touch(self, key, timeout=None, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("touch", key, timeout, changing=[key], version=version)
 
     def delete(self, key, version=None):
@@ -111,7 +112,7 @@ class ResilientRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         return self._call("incr", key, delta, changing=[key], version=version)
 
-    def set_many(self, data, timeout=None, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set_many", data, timeout, changing=list(data), version=version)
 
     def delete_many(self, keys, version=None):

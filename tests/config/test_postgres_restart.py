@@ -45,11 +45,13 @@ def web(platform_environment):
     server.stop()
 
 
-def readiness(server) -> dict:
-    deadline = time.monotonic() + 20
+def readiness(server) -> tuple[int, str]:
+    """/readyz's answer, once the server listens (its first request loads Django: slow on a
+    busy machine)."""
+    deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"{server.url}/readyz", timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{server.url}/readyz", timeout=60) as response:  # noqa: S310
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

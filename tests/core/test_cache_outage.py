@@ -6,6 +6,8 @@ import signal
 import time
 
 import pytest
+import redis
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -97,3 +99,8 @@ def test_a_session_ended_while_redis_hung_stays_ended_when_it_answers_again(
     returning = Client()
     returning.cookies["sessionid"] = session_key
     assert returning.get(dashboard).status_code == 302  # to the log-in page
+
+
+def test_values_written_without_a_timeout_expire_after_the_default_one(cache_on_own_redis):
+    cache.set("greeting", "hello")
+    assert 0 < redis.Redis(port=cache_on_own_redis.port).ttl(":1:greeting") <= 300
