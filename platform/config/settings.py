@@ -193,6 +193,14 @@ CACHES = {
         redis_url_of_this_test_worker(env.str("CACHE_URL", default="locmemcache://knowbridge"))
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis away is a cache miss, not a 500, and costs milliseconds (see core.cache).
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 1,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Directory facet counts are shared this long by visitors using the same filters (0: never).
 DIRECTORY_FACETS_CACHE_SECONDS = env.int("DIRECTORY_FACETS_CACHE_SECONDS", default=300)
@@ -345,6 +353,22 @@ if CELERY_BROKER_URL == "filesystem://":  # core.broker's transport, see config.
         "control_folder": str(var_path("broker", "control")),
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # no broadcast messages through the files
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # a broker away costs a request a second, not minutes
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        # A task a killed worker held is given to another after this long; every countdown
+        # (retries included) must stay well under it, or the task is delivered again and again.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for the broker however long it is away
+CELERY_TASK_PUBLISH_RETRY_POLICY = {  # then core.outbox keeps the task
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -356,6 +380,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default
     var_path() / "celerybeat-schedule"
 )
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {  # tasks kept while the broker was away (also sent as soon as it is back)
+        "task": "core.tasks.relay_outbox",
+        "schedule": 60,
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 6,

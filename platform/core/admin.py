@@ -9,8 +9,10 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.models import AuditEvent
+from core import mail, staff_tools
+from core.models import AuditEvent, OutboxTask, UndeliveredEmail
 
 
 class ReasonForm(forms.Form):
@@ -86,3 +88,50 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     list_select_related = ["actor", "target_type"]
     date_hierarchy = "created_at"
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Tasks kept while the broker was away; beat sends them within a minute of its return."""
+
+    list_display = ["created_at", "name"]
+    date_hierarchy = "created_at"
+
+
+staff_tools.register(
+    staff_tools.Tool(
+        "core.view_undeliveredemail",
+        "admin:core_undeliveredemail_changelist",
+        _("Undelivered e-mail"),
+        _("Messages the mail server refused, or did not take after every retry."),
+    )
+)
+
+
+@admin.register(UndeliveredEmail)
+class UndeliveredEmailAdmin(admin.ModelAdmin):
+    """What the mail server did not take; staff send it again once the cause is fixed."""
+
+    list_display = ["failed_at", "subject", "recipients", "attempts", "error"]
+    search_fields = ["recipients", "subject"]
+    date_hierarchy = "failed_at"
+    readonly_fields = ["subject", "recipients", "error", "attempts", "message", "failed_at"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again"), permissions=["delete"])
+    def send_again(self, request, queryset):
+        each_through_service(
+            self,
+            request,
+            queryset,
+            mail.send_again,
+            done=lambda count: ngettext(
+                "%(count)d message queued again.", "%(count)d messages queued again.", count
+            ),
+        )

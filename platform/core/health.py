@@ -3,8 +3,10 @@
 import uuid
 
 from celery import current_app
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
+
+from core.cache import ResilientRedisCache
 
 BROKER_TIMEOUT_SECONDS = 2
 
@@ -15,6 +17,8 @@ def database_ready() -> None:
 
 
 def cache_ready() -> None:
+    if isinstance(caches["default"], ResilientRedisCache):
+        caches["default"].ping()  # the round trip below would pass in the fallback's memory
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "ok", timeout=10)
     if cache.get(key) != "ok":

@@ -58,3 +58,39 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class OutboxTask(models.Model):
+    """A task that could not be handed to the broker when it was queued; ``core.outbox`` sends
+    it once the broker answers again, and deletes it as it does."""
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.name}"
+
+
+class UndeliveredEmail(models.Model):
+    """A message the mail server refused for good, or did not take after every retry: kept whole
+    for staff, who see it in the admin and may send it again."""
+
+    subject = models.CharField(_("subject"), max_length=255)
+    recipients = models.TextField(_("recipients"))
+    error = models.TextField(_("error"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"))
+    message = models.JSONField()  # as core.mail.message_to_data made it
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("undelivered e-mail")
+        verbose_name_plural = _("undelivered e-mail")
+
+    def __str__(self):
+        return f"{self.failed_at:%Y-%m-%d %H:%M} {self.subject}"
