@@ -4,6 +4,7 @@ import socket
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -11,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from config.celery_app import app as celery_app
@@ -104,6 +106,13 @@ class SMTPInbox:
             self._arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
         assert len(self.messages) >= count, f"expected {count} message(s), got {len(self.messages)}"
         return self.messages
+
+
+def url_of_the_test_database() -> str:
+    """The URL of the test's own (PostgreSQL) database, for the processes a test starts."""
+    database = connection.settings_dict
+    user, password = quote(database["USER"]), quote(database["PASSWORD"] or "")
+    return f"postgres://{user}:{password}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
 
 
 def free_port() -> int:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
@@ -24,7 +23,7 @@ from django.db import connection
 
 from config.celery_app import app as celery_app
 from members import directory
-from tests.conftest import free_port
+from tests.conftest import free_port, url_of_the_test_database
 from tests.members.factories import PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +32,7 @@ TIMEOUT = 30  # seconds for a node to answer, on two busy cores
 pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql"
-        or "redis" not in settings.CACHES["default"]["BACKEND"]
+        or not settings.CACHES["default"].get("LOCATION", "").startswith("redis://")
         or not settings.CELERY_BROKER_URL.startswith("redis://"),
         reason="the nodes share the test's PostgreSQL database and its Redis (cache and broker)",
     ),
@@ -42,16 +41,9 @@ pytestmark = [
 
 
 def node_environment(smtp_port: int) -> dict[str, str]:
-    database = connection.settings_dict
     environment = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
     return environment | {
-        "DATABASE_URL": "postgres://{}:{}@{}:{}/{}".format(
-            quote(database["USER"]),
-            quote(database["PASSWORD"] or ""),
-            database["HOST"],
-            database["PORT"],
-            database["NAME"],
-        ),
+        "DATABASE_URL": url_of_the_test_database(),
         "CACHE_URL": settings.CACHES["default"]["LOCATION"],
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",

@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -28,7 +27,7 @@ from config.celery_app import app as celery_app
 from digests import services
 from digests.models import Delivery
 from digests.tasks import queue_due_digests, send_digest_batch
-from tests.conftest import SMTPInbox, free_port
+from tests.conftest import SMTPInbox, free_port, url_of_the_test_database
 from tests.digests.conftest import news, reader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,18 +67,11 @@ def inbox():
 
 class Worker:
     def __init__(self, name: str, smtp_port: int, pool: str = "solo"):
-        database = connection.settings_dict
         environment = {
             key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"
         }
         environment |= {
-            "DATABASE_URL": "postgres://{}:{}@{}:{}/{}".format(
-                quote(database["USER"]),
-                quote(database["PASSWORD"] or ""),
-                database["HOST"],
-                database["PORT"],
-                database["NAME"],
-            ),
+            "DATABASE_URL": url_of_the_test_database(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "DIGEST_TEST_VISIBILITY": str(VISIBILITY),
