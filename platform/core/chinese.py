@@ -14,22 +14,28 @@ from django.utils.translation import get_language
 
 TRADITIONAL = "zh-hant"
 
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")  # character by character: 軟體 becomes 软体, not 软件
-_TO_TRADITIONAL = opencc.OpenCC("s2twp")
 # Runs of Han characters: only they are converted (OpenCC refuses what UTF-8 cannot encode, such
 # as a lone surrogate from a numeric character reference in a feed).
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]+")
 
 
+@lru_cache(maxsize=2)
+def _converter(config: str) -> opencc.OpenCC:
+    """Loaded when first needed: s2twp's phrase tables cost a process about 43 MB, which a
+    process that never serves a zh-hant reader need not carry."""
+    return opencc.OpenCC(config)
+
+
 def simplified(text: str) -> str:
-    """Chinese text in Simplified characters; Simplified and Latin text come back as they were."""
-    return _HAN_RUN.sub(lambda run: _TO_SIMPLIFIED.convert(run.group()), text)
+    """Chinese text in Simplified characters; Simplified and Latin text come back as they were.
+    Character by character (t2s): 軟體 becomes 软体, not 软件."""
+    return _HAN_RUN.sub(lambda run: _converter("t2s").convert(run.group()), text)
 
 
 @lru_cache(maxsize=4096)  # reference data names: a few hundred short strings
 def traditional(text: str) -> str:
     """Chinese text in Traditional characters, with the phrasing of Taiwan."""
-    return _HAN_RUN.sub(lambda run: _TO_TRADITIONAL.convert(run.group()), text)
+    return _HAN_RUN.sub(lambda run: _converter("s2twp").convert(run.group()), text)
 
 
 def reading_traditional() -> bool:
