@@ -170,10 +170,13 @@ def _archive_media(folder: Path, say: Say) -> int:
 
 def _extract_media(archive_path: Path, media_root: Path, say: Say) -> None:
     media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive_path) as archive:
-        members = archive.getmembers()
-        for member in tqdm(members, desc="uploaded files", unit="file", disable=None):
-            archive.extract(member, media_root, filter="data")  # no paths outside, no devices
+    try:
+        with tarfile.open(archive_path) as archive:
+            members = archive.getmembers()
+            for member in tqdm(members, desc="uploaded files", unit="file", disable=None):
+                archive.extract(member, media_root, filter="data")  # no paths outside, no devices
+    except (OSError, tarfile.TarError) as error:
+        raise BackupError(f"{archive_path.name} cannot be restored: {error}") from error
     say(f"uploaded files: {len(members):,}")
 
 

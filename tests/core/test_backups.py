@@ -3,10 +3,12 @@ and the platform started on them serves what was there: a member's profile and p
 over data is refused; a folder that is not a backup is named as such."""
 
 import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import psycopg
@@ -15,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from core.backups import MANIFEST
+from core.backups import MANIFEST, MEDIA, BackupError, _extract_media
 from members import services
 from tests.core import image_files
 from tests.members.factories import UserFactory, listed_member
@@ -139,3 +141,28 @@ def test_a_backup_never_writes_into_a_folder_with_files(db, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(CommandError, match="is not empty: name a new folder"):
         call_command("backup", str(tmp_path))
+
+
+def archive_holding(path: Path, name: str) -> None:
+    with tarfile.open(path, "w") as archive:
+        entry = tarfile.TarInfo(name)
+        entry.size = 4
+        archive.addfile(entry, io.BytesIO(b"evil"))
+
+
+@pytest.mark.parametrize("damage", ["a path outside", "truncated"])
+def test_a_hostile_or_broken_archive_of_uploads_is_refused_with_the_reason(
+    db, settings, tmp_path, damage
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    archive = backup / MEDIA
+    if damage == "a path outside":
+        archive_holding(archive, "../../escaped.txt")
+    else:
+        archive_holding(archive, "photos/a.jpg")
+        archive.write_bytes(archive.read_bytes()[:700])
+    with pytest.raises(BackupError, match=r"media\.tar cannot be restored"):
+        _extract_media(archive, Path(settings.MEDIA_ROOT), say=lambda line: None)
+    assert not (tmp_path / "escaped.txt").exists()
