@@ -44,7 +44,7 @@ def start_beat(name: str, tmp_path: Path) -> subprocess.Popen:
     log = tmp_path / f"beat-{name}.log"
     log.touch()
     command = [sys.executable, "-m", "celery", "--app", "config.celery_app", "beat"]
-    command += ["--loglevel", "INFO", "--logfile", str(log)]
+    command += ["--loglevel", "DEBUG", "--logfile", str(log)]
     return subprocess.Popen(command, cwd=ROOT, env=environment)
 
 
@@ -74,22 +74,28 @@ def wait_until(condition, timeout: float) -> bool:
     return condition()
 
 
-def leader_of(beats: dict[str, subprocess.Popen], tmp_path: Path) -> str:
-    def holding() -> list[str]:
-        return [
-            name
-            for name in beats
-            if "Acquired lock" in (tmp_path / f"beat-{name}.log").read_text(errors="replace")
-        ]
+def logged(beats: dict[str, subprocess.Popen], tmp_path: Path, line: str) -> list[str]:
+    return [
+        name
+        for name in beats
+        if line in (tmp_path / f"beat-{name}.log").read_text(errors="replace")
+    ]
 
-    assert wait_until(lambda: holding(), timeout=30), "no beat took the lock"
-    return holding()[0]
+
+def leader_once_both_are_set_up(beats: dict[str, subprocess.Popen], tmp_path: Path) -> str:
+    """The beat holding the lock, once each beat has stored its schedule in Redis (it asks for the
+    lock only after): a beat storing it later would reset an entry the test has just made due."""
+    assert wait_until(
+        lambda: len(logged(beats, tmp_path, "beat: Acquiring lock")) == len(beats), timeout=30
+    ), "a beat did not start"
+    assert wait_until(lambda: logged(beats, tmp_path, "Acquired lock"), timeout=30), "no lock"
+    return logged(beats, tmp_path, "Acquired lock")[0]
 
 
 def test_two_beats_send_a_periodic_task_once_and_a_standby_takes_over(broker, tmp_path):
     beats = {name: start_beat(name, tmp_path) for name in ("one", "two")}
     try:
-        leader = leader_of(beats, tmp_path)
+        leader = leader_once_both_are_set_up(beats, tmp_path)
         assert wait_until(lambda: broker.exists("redbeat:clear-expired-sessions"), timeout=10)
 
         make_due(broker, "clear-expired-sessions")
