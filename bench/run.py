@@ -17,9 +17,11 @@ BENCH_LONG_SIZE, BENCH_REQUESTS, BENCH_UPDATES (size of the data set), BENCH_SEA
 BENCH_MIX_SIZE (distinct forum and directory searches, each asked once), BENCH_RANK_MIX
 (distinct help requests ranked, each once), BENCH_DIGESTS (members whose digests are sent;
 default all), BENCH_SECONDS (load per endpoint),
-BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_RESULTS (folder),
+BENCH_USERS (concurrent locust users), BENCH_WORKERS (gunicorn workers), BENCH_LOAD_VISITORS,
+BENCH_LOAD_SECONDS and BENCH_LOAD_WORKERS (the load run, bench/load_run.py), BENCH_RESULTS (folder),
 BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_ONLY (comma-separated endpoint names, e.g.
-forum_category,forum_latest: load only those and the baseline, while working on them).
+forum_category,forum_latest, or `load`, or `digests`: run only those and the baseline, while
+working on them).
 """
 
 import html
@@ -38,12 +40,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
 import digest_throughput
+import load_run
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -91,6 +94,9 @@ class Config:
     seconds: int
     users: int
     workers: int
+    load_visitors: int
+    load_seconds: int
+    load_workers: int
     results: Path
     strict: bool
     only: frozenset[str]
@@ -115,6 +121,9 @@ class Config:
             seconds=max(1, int(env.get("BENCH_SECONDS", 15))),
             users=max(1, int(env.get("BENCH_USERS", 4))),
             workers=max(1, int(env.get("BENCH_WORKERS", 2))),
+            load_visitors=max(1, int(env.get("BENCH_LOAD_VISITORS", 100))),
+            load_seconds=max(1, int(env.get("BENCH_LOAD_SECONDS", 300))),
+            load_workers=max(1, int(env.get("BENCH_LOAD_WORKERS", 4))),
             results=Path(env.get("BENCH_RESULTS") or BENCH / "results"),
             strict=env.get("BENCH_STRICT") == "1",
             only=frozenset(filter(None, env.get("BENCH_ONLY", "").split(","))),
@@ -450,6 +459,71 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
     for endpoint in endpoints:
         endpoint.headers = dict(credentials.get(endpoint.viewer, {}))
     return endpoints, {"viewer_id": viewer.pk, "forum_search_terms": search_terms}
+
+
+def load_mix(config: Config) -> dict:
+    """The load run's pages (see bench/load_run.py): for each kind, as many distinct paths drawn
+    from the data as the run will ask for, and the sessions of the signed-in visitors."""
+    from django.conf import settings
+    from django.test import Client
+
+    from forums.models import Category, Thread
+    from members.models import Organisation, Profile
+
+    rng = random.Random(2027)  # noqa: S311 - a reproducible sample of pages, not a secret
+    clicks = load_run.expected_requests(config.load_visitors, config.load_seconds)
+    shares = sum(weight for weight, _label in load_run.KINDS.values())
+
+    def sample(values: list, kind: str) -> list:
+        wanted = math.ceil(clicks * load_run.KINDS[kind][0] / shares)
+        return rng.sample(values, min(len(values), wanted))
+
+    public = Profile.objects.filter(
+        listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
+    ).order_by("pk")
+    handles = list(public.values_list("handle", flat=True))
+    slugs = list(Organisation.objects.order_by("pk").values_list("slug", flat=True))
+    open_categories = Category.objects.filter(restriction=Category.Restriction.NONE)
+    categories = list(open_categories.order_by("pk").values_list("slug", flat=True))
+    threads = list(
+        Thread.objects.filter(category__in=open_categories)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    searches = math.ceil(clicks * load_run.KINDS["load_directory"][0] / shares)
+    api_searches = math.ceil(clicks * load_run.KINDS["load_api_members"][0] / shares)
+    kinds = {
+        "load_home": ["/"],
+        "load_directory": cold_mix(rng, searches, "/directory/"),
+        "load_organisation_directory": ["/directory/organisations/"],
+        "load_profile": [f"/members/{handle}/" for handle in sample(handles, "load_profile")],
+        "load_organisation": [
+            f"/organisations/{urllib.parse.quote(slug)}/"
+            for slug in sample(slugs, "load_organisation")
+        ],
+        "load_api_members": cold_mix(rng, api_searches, "/api/v1/members/"),
+        "load_forum_latest": ["/forums/latest/"],
+        "load_forum_category": [f"/forums/c/{urllib.parse.quote(slug)}/" for slug in categories],
+        "load_forum_thread": [f"/forums/t/{pk}/" for pk in sample(threads, "load_forum_thread")],
+    }
+    members = rng.sample(
+        list(public.filter(user__is_staff=False).values_list("user_id", flat=True)[:1000]),
+        k=min(20, public.count()),
+    )
+    sessions = []
+    for member in Profile.objects.filter(user_id__in=members).select_related("user"):
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(member.user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        sessions.append(f"{settings.SESSION_COOKIE_NAME}={cookie}")
+    return {
+        "kinds": {
+            kind: {"weight": load_run.KINDS[kind][0], "paths": paths}
+            for kind, paths in kinds.items()
+            if paths
+        },
+        "sessions": sessions,
+    }
 
 
 # --- Forums ---------------------------------------------------------------------------------------
@@ -928,7 +1002,7 @@ class Server:
     single-threaded worker per core gives the shortest response times (gthread's threads would
     only contend for the GIL); each worker keeps one persistent database connection."""
 
-    ACCESS_FORMAT = "%({x-bench-endpoint}i)s\t%(s)s\t%(D)s\t%(m)s %(U)s"
+    ACCESS_FORMAT = "%({x-bench-endpoint}i)s\t%(s)s\t%(D)s\t%(m)s %(U)s\t%(q)s\t%(t)s"
 
     def __init__(self, config: Config, raw: Path, env: dict):
         self.port = free_port()
@@ -1147,6 +1221,10 @@ def compare_to_baseline(endpoints: list[Endpoint]) -> None:
         baseline.ratio = 1.0
 
 
+def baseline_rate(endpoints: list[Endpoint]) -> float | None:
+    return next(endpoint.rps for endpoint in endpoints if endpoint.kind == "baseline") or None
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile of sorted values."""
     rank = max(1, math.ceil(p / 100 * len(sorted_values)))
@@ -1331,6 +1409,8 @@ def markdown(report: dict) -> str:
         value = target["value"]
         value = fmt(value) if isinstance(value, float | int) else value
         lines.append(f"- {'met' if target['met'] else '**missed**'}: {target['target']} — {value}")
+    if report.get("load"):
+        lines += load_run.markdown(report["load"])
     if report.get("digests"):
         lines += digest_throughput.markdown(report["digests"])
     lines += ["", "## gunicorn workers", ""]
@@ -1413,6 +1493,9 @@ def write_results(config: Config, report: dict) -> None:
     (config.results / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     (config.results / "latest.md").write_text(markdown(report), encoding="utf-8")
     (config.results / "latest-p95.svg").write_text(svg_chart(report), encoding="utf-8")
+    load_chart = load_run.svg_chart(report.get("load"))
+    if load_chart:
+        (config.results / "latest-load.svg").write_text(load_chart, encoding="utf-8")
 
 
 # --- Main -----------------------------------------------------------------------------------------
@@ -1460,6 +1543,21 @@ def main() -> int:
         workers = server.worker_rss()
     finally:
         server.stop()
+    busy_morning = None
+    if not config.only or "load" in config.only:
+        say("load run: drawing its pages from the data")
+        busy_morning = load_run.run(
+            plan=load_mix(config),
+            env={**os.environ, **env},
+            visitors=config.load_visitors,
+            seconds=config.load_seconds,
+            workers=config.load_workers,
+            start_server=lambda run_env: Server(
+                replace(config, workers=config.load_workers), raw / "load", run_env
+            ),
+            raw=raw / "load",
+            say=say,
+        )
     digest_runs = []
     if not config.only or "digests" in config.only:
         digest_runs = digest_throughput.run_all(
@@ -1499,8 +1597,13 @@ def main() -> int:
         "workers": {str(pid): worker for pid, worker in workers.items()},
         "seed": seed,
         "digests": digest_throughput.as_dict(digest_runs),
+        "load": load_run.as_dict(busy_morning, baseline_rps=baseline_rate(endpoints)),
     }
-    report["targets"] = targets(endpoints, workers) + digest_throughput.targets(digest_runs)
+    report["targets"] = (
+        targets(endpoints, workers)
+        + load_run.targets(busy_morning)
+        + digest_throughput.targets(digest_runs)
+    )
     for row in report["endpoints"]:  # a sample of the paths is enough in the report
         row["paths"] = row["paths"][:3]
     write_results(config, report)

@@ -83,6 +83,9 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         "BENCH_RANK_MIX": "100",
         "BENCH_UPDATES": "200",
         "BENCH_SECONDS": "1",
+        "BENCH_LOAD_VISITORS": "10",
+        "BENCH_LOAD_SECONDS": "5",
+        "BENCH_LOAD_WORKERS": "2",
         "BENCH_RESULTS": str(tmp_path),
     }
     result = subprocess.run(
@@ -133,9 +136,26 @@ def test_benchmark_pipeline_on_tiny_data(smoke_database_url, tmp_path):
         assert run["sent"] + run["skipped"] == run["due"]
         assert run["received"] == run["distinct_message_ids"] == run["sent"] > 0
         assert run["peak_rss_mb"] > 0
+    # The load run: every kind of page of the mix asked and answered, by visitors of whom some
+    # are signed in, each from its own address (no throttle answered 429).
+    load = report["load"]
+    assert load["errors"] == 0, load["error_samples"]
+    assert load["requests"] >= 20
+    assert load["rate"] > 0
+    assert load["server_p95_ms"] is not None
+    assert {kind["name"] for kind in load["kinds"] if kind["requests"]} >= {
+        "load_directory",
+        "load_profile",
+        "load_forum_thread",
+    }
+    assert all(set(kind["statuses"]) <= {"200"} for kind in load["kinds"])
+    assert load["timeline"]
+    assert len(load["worker_rss_mb"]) == 2
     assert {target["met"] for target in report["targets"]} <= {True, False}
     assert "| endpoint |" in (tmp_path / "latest.md").read_text()
     assert (tmp_path / "latest-p95.svg").read_text().startswith("<svg")
+    assert (tmp_path / "latest-load.svg").read_text().startswith("<svg")
+    assert "## Load run" in (tmp_path / "latest.md").read_text()
 
 
 FORUM_PATHS = {
