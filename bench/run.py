@@ -1609,7 +1609,7 @@ def main() -> int:
     write_results(config, report)
     print()
     print(markdown(report))
-    say(f"results in {config.results}/latest.json, latest.md and latest-p95.svg")
+    say(f"results in {config.results}: latest.json, latest.md and the charts (latest-*.svg)")
 
     problems = [error for endpoint in endpoints for error in endpoint.errors]
     for problem in problems:
