@@ -256,13 +256,15 @@ def _timeline(lines: list[dict]) -> list[dict]:
     if not lines:
         return []
     start = min(line["at"] for line in lines)
+    seconds = max(line["at"] for line in lines) - start + 1  # the log's times are whole seconds
     buckets: dict[int, list[int]] = {}
     for line in lines:
         buckets.setdefault(int((line["at"] - start) // BUCKET_S), []).append(line["micros"])
     return [
         {
             "second": bucket * BUCKET_S,
-            "rate": round(len(micros) / BUCKET_S, 1),
+            # the last bucket may be shorter: its rate is over the seconds it spans
+            "rate": round(len(micros) / min(BUCKET_S, seconds - bucket * BUCKET_S), 1),
             "p95_ms": round(_p95(micros) / 1000, 1),
         }
         for bucket, micros in sorted(buckets.items())
@@ -348,7 +350,7 @@ def svg_chart(load: dict | None) -> str | None:
     if not load or not load["timeline"]:
         return None
     points = load["timeline"]
-    left, width, panel, gap, top = 60, 640, 150, 50, 40
+    left, width, panel, gap, top = 60, 640, 150, 50, 56
     end = max(point["second"] for point in points) + BUCKET_S
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 30}" '
