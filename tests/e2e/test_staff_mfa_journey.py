@@ -2,7 +2,9 @@
 staff home, not in a member's onboarding; logging in again asks for a code and leads there too."""
 
 import re
+import time
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -16,8 +18,15 @@ from playwright.sync_api import Locator, Page, expect
 from tests.e2e.locators import heading
 from tests.members.factories import PASSWORD, UserFactory
 
+SAFETY_S = 5  # time a browser may take between reading the code and sending it
+
 
 def current_code(secret: str) -> str:
+    """The authenticator's code, taken in a period with a few seconds left: a code read as its
+    period ends reaches the server in the next one, where it is refused ("Incorrect code")."""
+    period = mfa_settings.TOTP_PERIOD
+    while period - time.time() % period < SAFETY_S:
+        time.sleep(0.2)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
