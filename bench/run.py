@@ -461,12 +461,19 @@ def plan_endpoints(config: Config) -> tuple[list[Endpoint], dict]:
     return endpoints, {"viewer_id": viewer.pk, "forum_search_terms": search_terms}
 
 
-def load_mix(config: Config) -> dict:
-    """The load run's pages (see bench/load_run.py): for each kind, as many distinct paths drawn
-    from the data as the run will ask for, and the sessions of the signed-in visitors."""
+def session_cookie(user) -> str:
+    """A Cookie header value holding a session of ``user``."""
     from django.conf import settings
     from django.test import Client
 
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def load_mix(config: Config) -> dict:
+    """The load run's pages (see bench/load_run.py): for each kind, as many distinct paths drawn
+    from the data as the run will ask for, and the sessions of the signed-in visitors."""
     from forums.models import Category, Thread
     from members.models import Organisation, Profile
 
@@ -474,9 +481,11 @@ def load_mix(config: Config) -> dict:
     clicks = load_run.expected_requests(config.load_visitors, config.load_seconds)
     shares = sum(weight for weight, _label in load_run.KINDS.values())
 
+    def wanted(kind: str) -> int:
+        return math.ceil(clicks * load_run.KINDS[kind][0] / shares)
+
     def sample(values: list, kind: str) -> list:
-        wanted = math.ceil(clicks * load_run.KINDS[kind][0] / shares)
-        return rng.sample(values, min(len(values), wanted))
+        return rng.sample(values, min(len(values), wanted(kind)))
 
     public = Profile.objects.filter(
         listing=Profile.Listing.PUBLIC, onboarded_at__isnull=False, user__is_active=True
@@ -490,32 +499,26 @@ def load_mix(config: Config) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    searches = math.ceil(clicks * load_run.KINDS["load_directory"][0] / shares)
-    api_searches = math.ceil(clicks * load_run.KINDS["load_api_members"][0] / shares)
     kinds = {
         "load_home": ["/"],
-        "load_directory": cold_mix(rng, searches, "/directory/"),
+        "load_directory": cold_mix(rng, wanted("load_directory"), "/directory/"),
         "load_organisation_directory": ["/directory/organisations/"],
         "load_profile": [f"/members/{handle}/" for handle in sample(handles, "load_profile")],
         "load_organisation": [
             f"/organisations/{urllib.parse.quote(slug)}/"
             for slug in sample(slugs, "load_organisation")
         ],
-        "load_api_members": cold_mix(rng, api_searches, "/api/v1/members/"),
+        "load_api_members": cold_mix(rng, wanted("load_api_members"), "/api/v1/members/"),
         "load_forum_latest": ["/forums/latest/"],
         "load_forum_category": [f"/forums/c/{urllib.parse.quote(slug)}/" for slug in categories],
         "load_forum_thread": [f"/forums/t/{pk}/" for pk in sample(threads, "load_forum_thread")],
     }
-    members = rng.sample(
-        list(public.filter(user__is_staff=False).values_list("user_id", flat=True)[:1000]),
-        k=min(20, public.count()),
-    )
-    sessions = []
-    for member in Profile.objects.filter(user_id__in=members).select_related("user"):
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(member.user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        sessions.append(f"{settings.SESSION_COOKIE_NAME}={cookie}")
+    candidates = list(public.filter(user__is_staff=False).values_list("user_id", flat=True)[:1000])
+    members = rng.sample(candidates, k=min(20, len(candidates)))
+    sessions = [
+        session_cookie(member.user)
+        for member in Profile.objects.filter(user_id__in=members).select_related("user")
+    ]
     return {
         "kinds": {
             kind: {"weight": load_run.KINDS[kind][0], "paths": paths}
@@ -701,8 +704,6 @@ def _bench_sme():
 def matchmaking_viewers() -> dict:
     """Sessions: the bench SME's member, and the available expert with the most requests for
     them (their sectors are the most common)."""
-    from django.conf import settings
-    from django.test import Client
 
     from members.models import Profile
 
@@ -719,10 +720,7 @@ def matchmaking_viewers() -> dict:
     for name, user in (("sme", member), ("expert", expert.user if expert else None)):
         if user is None:
             continue
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        sessions[name] = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
+        sessions[name] = {"Cookie": session_cookie(user)}
     return sessions
 
 
@@ -786,9 +784,7 @@ def administrator_cookie() -> dict:
     must have), outside the scale members."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from allauth.mfa.utils import is_mfa_enabled
-    from django.conf import settings
     from django.contrib.auth.models import Group
-    from django.test import Client
 
     from members.models import User
 
@@ -802,10 +798,7 @@ def administrator_cookie() -> dict:
     administrator.groups.add(Group.objects.get(name="Administrators"))
     if not is_mfa_enabled(administrator, types=["totp"]):
         TOTP.activate(administrator, generate_totp_secret())
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(administrator)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
+    return {"Cookie": session_cookie(administrator)}
 
 
 def reports_pages(rng: random.Random) -> list[Endpoint]:
