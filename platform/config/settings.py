@@ -68,6 +68,9 @@ if PRODUCTION:
         raise ImproperlyConfigured("Production must not run with DEBUG=true.")
 
 INSTALLED_APPS = [
+    # First: its ready() labels empty choices in words before the admin's autodiscovery imports
+    # the apps' forms, whose fields are made as their classes are.
+    "core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -86,7 +89,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_watchfiles",  # runserver reloads on inotify events instead of polling every file
-    "core",
     "members",
     "notifications",
     "conversations",

@@ -203,7 +203,6 @@ MESSAGES = (
     gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
     gettext_noop("Sign Up Closed"),
     gettext_noop("We are sorry, but the sign up is currently closed."),
-    gettext_noop("Note"),
     gettext_noop("You are already logged in as %(user_display)s."),
     gettext_noop("Warning:"),
     gettext_noop(

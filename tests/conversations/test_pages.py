@@ -87,6 +87,18 @@ def test_inbox_shows_unread_conversations_with_the_others_names(client, chat, al
     assert "unread" not in client.get("/messages/").content.decode().split("<main")[1]
 
 
+@pytest.mark.parametrize(("language", "separator"), [("en", ", "), ("zh-hans", "、")])
+def test_the_others_are_listed_as_the_reader_language_lists(
+    client, alice, bob, carol, language, separator
+):
+    chat = conversation(alice, bob, carol, subject=SUBJECT)
+    headers = {"headers": {"accept-language": language}}
+    inbox = page(client, alice, "/messages/", **headers).content.decode()
+    assert f"Bob Tremblay{separator}Carol Wang" in inbox
+    detail = page(client, alice, f"/messages/{chat.pk}/", **headers).content.decode()
+    assert f"Bob Tremblay</a>{separator}<a " in detail
+
+
 def test_inbox_pages_older_conversations(client, alice, bob):
     for number in range(23):
         conversation(alice, bob, subject=f"Topic {number}")

@@ -3,6 +3,7 @@
 from django import forms
 from django.db import models
 from django.test.utils import isolate_apps
+from django.urls import get_resolver
 from django.utils import translation
 
 from core.forms import RadioSelect
@@ -43,3 +44,40 @@ def test_radio_buttons_for_a_required_answer_have_no_empty_one():
         choices=[("", "None"), ("sme", "SME")], widget=RadioSelect, required=False
     )
     assert 'value=""' in optional.widget.render("kind", "")
+
+
+def project_forms() -> list[type[forms.BaseForm]]:
+    """Every form class of the project's apps, made as its module was imported."""
+    get_resolver().url_patterns  # noqa: B018  (imports every view, so every form)
+    found, waiting = [], [forms.BaseForm]
+    while waiting:
+        cls = waiting.pop()
+        waiting.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] in PROJECT_APPS:
+            found.append(cls)
+    return found
+
+
+PROJECT_APPS = {"core", "members", "notifications", "conversations", "forums", "matchmaking"}
+PROJECT_APPS |= {"economy", "digests", "moderation", "reports"}
+
+
+def empty_labels(field: forms.Field) -> list[str]:
+    if isinstance(field, forms.ModelChoiceField):
+        return [field.empty_label]
+    if isinstance(field, forms.ChoiceField):
+        return [label for value, label in field.choices if value == ""]
+    return []
+
+
+def test_no_form_of_the_project_offers_a_row_of_dashes(db):
+    """Forms whose classes were made before the empty choice was put in words (the admin's
+    autodiscovery imports them early) kept Django's dashes: the profile's city-region did."""
+    dashes = [
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in project_forms()
+        for name, field in form.base_fields.items()
+        if "---------" in empty_labels(field)
+    ]
+    assert len(project_forms()) >= 50
+    assert dashes == []

@@ -99,3 +99,15 @@ def test_the_e_mail_addresses_page_names_them_in_chinese(client, member):
 def test_form_labels_end_as_the_language_writes_a_colon(language, suffix):
     with translation.override(language):
         assert forms.Form().label_suffix == suffix
+
+
+@pytest.mark.parametrize(
+    ("language", "note"), [("fr", "Remarque\u00a0:"), ("zh-hans", "提示："), ("en", "Note:")]
+)
+def test_the_already_logged_in_note_ends_as_the_language_writes_a_colon(
+    client, member, language, note
+):
+    client.force_login(member)
+    switch(client, language)
+    page = client.get(reverse("account_reset_password")).content.decode()
+    assert f"<strong>{note}</strong>" in page
