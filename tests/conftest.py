@@ -87,12 +87,21 @@ def staff_member(db):
     return UserFactory(is_staff=True)
 
 
-class SMTPInbox:
-    """Messages received by a real SMTP listener on loopback."""
+SMTP_BACKEND = "core.mail.SMTPBackend"  # what EMAIL_URL=smtp://… gives
 
-    def __init__(self):
+
+class SMTPInbox:
+    """Messages received by a real SMTP listener on loopback, which offers PIPELINING as the
+    mail servers of production do (``pipelining=False``: one that does not)."""
+
+    def __init__(self, *, pipelining: bool = True):
         self.messages: list[EmailMessage] = []
         self._arrived = threading.Condition()
+        self.pipelining = pipelining
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]] if self.pipelining else responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = message_from_bytes(envelope.original_content, policy=policy.default)
@@ -127,7 +136,7 @@ def smtp_inbox(settings):
     inbox = SMTPInbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = SMTP_BACKEND
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

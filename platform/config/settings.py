@@ -308,7 +308,10 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(var_path("mail")
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     _email = env.email_url_config(EMAIL_URL)
-    EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
+    # Django's SMTP backend, pipelining where the server offers it (core.mail.SMTPBackend).
+    EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"].replace(
+        "django.core.mail.backends.smtp.EmailBackend", "core.mail.SMTPBackend"
+    )
     EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
     EMAIL_PORT = _email["EMAIL_PORT"] or 25
     EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""

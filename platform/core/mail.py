@@ -14,6 +14,7 @@ from email.utils import formatdate, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends import smtp
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
@@ -87,6 +88,71 @@ class CeleryEmailBackend(BaseEmailBackend):
             message.extra_headers.setdefault("Message-ID", make_msgid(domain=DNS_NAME))
             enqueue_on_commit(deliver_email, message_to_data(message))
         return len(email_messages)
+
+
+class _Pipelining:
+    """``sendmail`` in two round trips instead of three plus one per recipient when the server
+    offers PIPELINING (RFC 2920, as Postfix, Exim and the mail services do): MAIL, RCPT and
+    DATA go in one write, then the message. Each reply is read and answered as smtplib answers
+    it, raising the same errors; without PIPELINING, or with options, smtplib's own way."""
+
+    def sendmail(self, from_addr, to_addrs, msg, mail_options=(), rcpt_options=()):
+        self.ehlo_or_helo_if_needed()
+        if not self.has_extn("pipelining") or mail_options or rcpt_options:
+            return super().sendmail(from_addr, to_addrs, msg, mail_options, rcpt_options)
+        if isinstance(msg, str):
+            msg = smtplib._fix_eols(msg).encode("ascii")
+        to_addrs = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
+        size = f" SIZE={len(msg)}" if self.has_extn("size") else ""
+        commands = [
+            f"MAIL FROM:{smtplib.quoteaddr(from_addr)}{size}",
+            *(f"RCPT TO:{smtplib.quoteaddr(address)}" for address in to_addrs),
+            "DATA",
+        ]
+        self.send("".join(f"{command}\r\n" for command in commands))
+        mail, *recipients, data = [self.getreply() for _command in commands]
+        refused = {
+            address: reply
+            for address, reply in zip(to_addrs, recipients, strict=True)
+            if reply[0] not in (250, 251)
+        }
+        if data[0] == 354:  # accepted although nobody may be left to receive it: end it empty
+            data = self._end_data(msg if mail[0] == 250 and len(refused) < len(to_addrs) else b"")
+        if 421 in (mail[0], data[0], *(code for code, _reply in recipients)):
+            self.close()
+        elif data[0] != 250:
+            self._rset()
+        if mail[0] != 250:
+            raise smtplib.SMTPSenderRefused(*mail, from_addr)
+        if len(refused) == len(to_addrs) or any(code == 421 for code, _ in refused.values()):
+            raise smtplib.SMTPRecipientsRefused(refused)
+        if data[0] != 250:
+            raise smtplib.SMTPDataError(*data)
+        return refused
+
+    def _end_data(self, msg: bytes) -> tuple[int, bytes]:
+        quoted = smtplib._quote_periods(msg)
+        if not quoted.endswith(b"\r\n"):
+            quoted += b"\r\n"
+        self.send(quoted + b".\r\n")
+        return self.getreply()
+
+
+class PipeliningSMTP(_Pipelining, smtplib.SMTP):
+    pass
+
+
+class PipeliningSMTPSSL(_Pipelining, smtplib.SMTP_SSL):
+    pass
+
+
+class SMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, pipelining its commands when the server allows it: a digest run
+    sends by the hundred thousand, and each round trip saved is one per message."""
+
+    @property
+    def connection_class(self):
+        return PipeliningSMTPSSL if self.use_ssl else PipeliningSMTP
 
 
 class WrittenAlternatives(EmailMultiAlternatives):

@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage, send_mail
 from core import tasks
 from core.mail import message_to_data
 from core.models import UndeliveredEmail
-from tests.conftest import SMTPInbox, free_port
+from tests.conftest import SMTP_BACKEND, SMTPInbox, free_port
 from tests.members.factories import UserFactory, with_authenticator
 
 TRY_LATER = "451 4.3.0 Try again later"
@@ -45,7 +45,7 @@ def fickle_inbox(settings):
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "core.mail.CeleryEmailBackend"
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = SMTP_BACKEND
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

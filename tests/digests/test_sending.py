@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from digests import services, tasks
 from digests.models import ConsentEvent, Delivery, Subscription
-from tests.conftest import SMTPInbox, free_port
+from tests.conftest import SMTP_BACKEND, SMTPInbox, free_port
 from tests.digests.conftest import news, reader
 from tests.members.factories import UserFactory
 
@@ -140,7 +140,7 @@ def refusing_smtp(settings):
         controller = Controller(handler, hostname="127.0.0.1", port=free_port())
         controller.start()
         servers.append(controller)
-        settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_DELIVERY_BACKEND = SMTP_BACKEND
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         return handler
@@ -200,7 +200,7 @@ def test_a_refused_address_fails_for_good(readers_with_news, refusing_smtp):
 
 
 def test_an_unreachable_server_is_a_passing_error(readers_with_news, settings):
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = SMTP_BACKEND
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     with pytest.raises(services.TransientSendError):
         services.send_batch(member_ids=[readers_with_news[0].pk])
@@ -229,7 +229,7 @@ def test_a_batch_is_sent_over_one_smtp_connection(readers_with_news, settings):
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_DELIVERY_BACKEND = SMTP_BACKEND
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         assert services.send_batch(member_ids=[m.pk for m in readers_with_news])["sent"] == 3

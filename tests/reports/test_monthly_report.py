@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from reports import services, tasks
 from reports.models import MonthlyReportMail
+from tests.conftest import SMTP_BACKEND
 from tests.members.factories import UserFactory
 from tests.reports.factories import administrator as make_administrator
 from tests.reports.factories import at, build_world, staff
@@ -76,7 +77,7 @@ def test_the_beat_task_sends_last_month(administrators, smtp_inbox, monkeypatch)
 
 
 def test_a_refused_mail_is_not_recorded_so_the_retry_sends_it(administrators, settings):
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = SMTP_BACKEND
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     with pytest.raises(ConnectionRefusedError):
         services.send_monthly_report(month=date(2026, 3, 1))
