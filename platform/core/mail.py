@@ -118,13 +118,14 @@ class _Pipelining:
         }
         if data[0] == 354:  # accepted although nobody may be left to receive it: end it empty
             data = self._end_data(msg if mail[0] == 250 and len(refused) < len(to_addrs) else b"")
-        if 421 in (mail[0], data[0], *(code for code, _reply in recipients)):
+        closing = 421 in (mail[0], data[0], *(code for code, _reply in recipients))
+        if closing:
             self.close()
         elif data[0] != 250:
             self._rset()
         if mail[0] != 250:
             raise smtplib.SMTPSenderRefused(*mail, from_addr)
-        if len(refused) == len(to_addrs) or any(code == 421 for code, _ in refused.values()):
+        if len(refused) == len(to_addrs) or (closing and refused):
             raise smtplib.SMTPRecipientsRefused(refused)
         if data[0] != 250:
             raise smtplib.SMTPDataError(*data)

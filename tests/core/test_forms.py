@@ -73,11 +73,12 @@ def empty_labels(field: forms.Field) -> list[str]:
 def test_no_form_of_the_project_offers_a_row_of_dashes(db):
     """Forms whose classes were made before the empty choice was put in words (the admin's
     autodiscovery imports them early) kept Django's dashes: the profile's city-region did."""
+    forms_of_the_project = project_forms()
     dashes = [
         f"{form.__module__}.{form.__name__}.{name}"
-        for form in project_forms()
+        for form in forms_of_the_project
         for name, field in form.base_fields.items()
         if "---------" in empty_labels(field)
     ]
-    assert len(project_forms()) >= 50
+    assert len(forms_of_the_project) >= 50
     assert dashes == []

@@ -107,6 +107,17 @@ def test_a_server_closing_with_421_closes_the_connection(server):
     assert client.sock is None
 
 
+@pytest.mark.parametrize(
+    "address", ["b@example.org\r\nRCPT TO:<c@example.org>", "b@example.org\nDATA"]
+)
+def test_a_line_break_in_an_address_cannot_add_a_command(server, address):
+    inbox, client = server()
+    client.sendmail("a@example.org", [address], MESSAGE)
+    inbox.wait_for(1)
+    assert inbox.recipients == ["b@example.org"]
+    client.quit()
+
+
 class OneServer(threading.Thread):
     """A server on a raw socket recording what the client wrote in its first write after EHLO."""
 
