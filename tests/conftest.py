@@ -13,6 +13,8 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
+from django.template.backends.jinja2 import Template as JinjaTemplate
+from django.test.signals import template_rendered
 from django.utils import translation
 
 from config.celery_app import app as celery_app
@@ -25,6 +27,18 @@ def pytest_configure(config):
     """Tests hash passwords with MD5: PBKDF2's million rounds at every log-in, sign-up and demo
     member were a fifth of the members tests' time; no test is about the strength of the hash."""
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    JinjaTemplate.render = _rendered_with_signal(JinjaTemplate.render)
+
+
+def _rendered_with_signal(render):
+    """Jinja2 pages tell the test client what they rendered with (``response.context``), as
+    Django's test set-up makes its own templates do."""
+
+    def instrumented_render(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self.template, context=context or {})
+        return render(self, context, request)
+
+    return instrumented_render
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -559,8 +559,43 @@ def suggestions(form, search) -> list[Suggestion]:
     return found
 
 
-def directory_page(request, search, form, template: str, facet_names: tuple[str, ...]):
-    """A directory page from its presenter's search; ``form`` only renders the filters."""
+def member_count(results, query: str) -> str:
+    """What a member search found, as its summary says it: "12 members match “fintech”"."""
+    total = results.total
+    if results.approximate and query:
+        text = ngettext(
+            "About %(shown)s member matches “%(query)s”.",
+            "About %(shown)s members match “%(query)s”.",
+            total,
+        )
+    elif results.approximate:
+        text = ngettext("About %(shown)s member.", "About %(shown)s members.", total)
+    elif query:
+        text = ngettext(
+            "%(shown)s member matches “%(query)s”", "%(shown)s members match “%(query)s”", total
+        )
+    else:
+        text = ngettext("%(shown)s member", "%(shown)s members", total)
+    return text % {"shown": number_format(total, force_grouping=True), "query": query}
+
+
+def organisation_count(results, query: str) -> str:
+    """What an organisation search found (organisations are always counted exactly)."""
+    total = results.total
+    if query:
+        text = ngettext(
+            "%(shown)s organisation matches “%(query)s”",
+            "%(shown)s organisations match “%(query)s”",
+            total,
+        )
+    else:
+        text = ngettext("%(shown)s organisation", "%(shown)s organisations", total)
+    return text % {"shown": number_format(total, force_grouping=True), "query": query}
+
+
+def directory_page(request, search, form, template: str, facet_names: tuple[str, ...], count):
+    """A directory page from its presenter's search; ``form`` only renders the filters and
+    ``count`` says what was found."""
     facets = search.results.facets if search.results else {}
     approximate = bool(search.results and search.results.approximate)
     return render(
@@ -575,9 +610,11 @@ def directory_page(request, search, form, template: str, facet_names: tuple[str,
                 for name in facet_names
             },
             "available_count": shown_count(facets.get("available", 0), approximate=approximate),
+            "result_count": search.results and count(search.results, search.filters.get("q") or ""),
             "suggestions": suggestions(form, search),
         },
         status=400 if search.errors else 200,
+        using="jinja2",
     )
 
 
@@ -587,8 +624,9 @@ def member_directory(request: HttpRequest) -> HttpResponse:
         request,
         presenters.member_search(request),
         forms.MemberSearchForm(request.GET),
-        "members/directory.html",
+        "members/directory.jinja",
         directory.MEMBER_FACETS,
+        member_count,
     )
 
 
@@ -598,8 +636,9 @@ def organisation_directory(request: HttpRequest) -> HttpResponse:
         request,
         presenters.organisation_search(request),
         forms.OrganisationSearchForm(request.GET),
-        "members/organisation_directory.html",
+        "members/organisation_directory.jinja",
         directory.ORGANISATION_FACETS,
+        organisation_count,
     )
 
 
