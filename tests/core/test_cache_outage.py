@@ -106,3 +106,17 @@ def test_a_session_ended_while_redis_hung_stays_ended_when_it_answers_again(
 def test_values_written_without_a_timeout_expire_after_the_default_one(cache_on_own_redis):
     cache.set("greeting", "hello")
     assert 0 < redis.Redis(port=cache_on_own_redis.port).ttl(":1:greeting") <= 300
+
+
+def test_after_a_restart_of_redis_the_cache_is_redis_again(client, cache_on_own_redis):
+    """The cache's Redis clients are kept between calls: they reconnect to a Redis started again,
+    and what the site writes then is in Redis, shared with the other processes."""
+    cache.set("before", "kept until the restart")
+    cache_on_own_redis.stop()
+    assert client.get("/directory/").status_code == 200  # served while Redis is away
+    cache_on_own_redis.start()
+    time.sleep(resilient_cache.RETRY_AFTER)
+
+    cache.set("after", "written once Redis is back")
+    assert redis.Redis(port=cache_on_own_redis.port).get(":1:after") is not None
+    assert client.get("/readyz").status_code == 200
