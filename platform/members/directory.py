@@ -43,6 +43,8 @@ from members.models import (
 )
 
 PAGE_SIZE = 20
+# What a result card never shows, left in the table: a page ranks every match before it keeps 20.
+NOT_ON_CARDS = ("bio", "search_text", "tokens")
 MEMBER_FACETS = ("sector", "region", "country", "language", "engagement")
 ORGANISATION_FACETS = ("kind", "sector")
 EXACT_UP_TO = 1000  # matches counted one by one; beyond, counts are estimated
@@ -172,8 +174,11 @@ def find_members(viewer, filters: dict, *, cursor: str | None = None) -> Results
     matching = matching_members(viewer, filters)
     counts = _cached("members", _audience(viewer), filters, lambda: member_counts(matching, viewer))
     rows, order = _sorted(matching, filters, ranked=not counts.approximate)
-    rows = rows.select_related("user", "canadian_region").prefetch_related(
-        "sectors", Prefetch("expertise", ExpertiseTag.objects.order_by("name"))
+    rows = rows.defer(*NOT_ON_CARDS).prefetch_related(
+        "user",
+        "canadian_region",
+        "sectors",
+        Prefetch("expertise", ExpertiseTag.objects.order_by("name")),
     )
     # Many matches come most recently active first: read them in that index's order.
     reading = search.read_in_index_order(rows.db) if counts.approximate else nullcontext()
