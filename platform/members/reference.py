@@ -1,12 +1,19 @@
-"""Reference data as form choices, cached per language, so pages list them without a query."""
+"""Reference data as form choices, cached per language, so pages list them without a query.
+
+A request reads each table from the cache once, then from its own memory: a directory search looks
+reference data up a dozen times (its filters, facets, form and cards), and each look in Redis cost
+a round trip and an unpickling. Outside requests (tasks, commands) every look asks the cache.
+"""
 
 import functools
 import re
+import threading
 import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import get_language
@@ -29,11 +36,35 @@ def _cache_key(model, language: str) -> str:
     return f"reference:2:{model._meta.label_lower}:{language}"  # 2: rows with their time zone
 
 
+_this_request = threading.local()  # .rows: cache key → rows, while a request is answered
+
+
+def _remember_during_requests(**kwargs) -> None:
+    _this_request.rows = {}
+
+
+def _forget_after_requests(**kwargs) -> None:
+    _this_request.rows = None
+
+
+request_started.connect(_remember_during_requests, dispatch_uid="reference-request-started")
+request_finished.connect(_forget_after_requests, dispatch_uid="reference-request-finished")
+
+
 def rows(model) -> list[dict]:
     """Every row of ``model`` as {pk, key, name, country, time_zone}: sorted by name in the
     active language, except for data with an order of its own (engagement types, knowledge
     stages)."""
     cache_key = _cache_key(model, get_language() or settings.LANGUAGE_CODE)
+    remembered = getattr(_this_request, "rows", None)
+    if remembered is None:
+        return _cached_rows(model, cache_key)
+    if cache_key not in remembered:
+        remembered[cache_key] = _cached_rows(model, cache_key)
+    return remembered[cache_key]
+
+
+def _cached_rows(model, cache_key: str) -> list[dict]:
     cached = cache.get(cache_key)
     if cached is None:
         cached = [
@@ -182,7 +213,11 @@ def cache_choices(form, name: str, **filters) -> None:
 
 
 def forget(sender, **kwargs):
-    cache.delete_many([_cache_key(sender, code) for code, _name in settings.LANGUAGES])
+    keys = [_cache_key(sender, code) for code, _name in settings.LANGUAGES]
+    cache.delete_many(keys)
+    remembered = getattr(_this_request, "rows", None) or {}
+    for key in keys:
+        remembered.pop(key, None)
     if sender is CityRegion:
         cache.delete("reference:city-region-names")
 

@@ -1,9 +1,15 @@
 import importlib
+from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import reverse
 from django.utils import translation
 
+from members import reference
 from members.models import (
     CityRegion,
     Country,
@@ -100,3 +106,58 @@ def test_seeding_again_changes_nothing():
     migration.seed_reference_data(apps, None)
     migration.seed_reference_data(apps, None)
     assert {model: model.objects.count() for model in REFERENCE_MODELS} == before
+
+
+def count_cache_reads(monkeypatch) -> Counter:
+    reads = Counter()
+    read = reference.cache.get
+
+    def counted(key, *args, **kwargs):
+        reads[key] += 1
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(reference.cache, "get", counted)
+    return reads
+
+
+def test_a_directory_search_reads_each_reference_table_from_the_cache_once(client, monkeypatch):
+    client.get(reverse("directory:members"))  # the cache filled
+    reads = count_cache_reads(monkeypatch)
+
+    response = client.get(reverse("directory:members"), {"sector": "fintech", "language": "cmn"})
+
+    assert response.status_code == 200
+    tables = {key: count for key, count in reads.items() if key.startswith("reference:2:")}
+    assert len(tables) >= 5  # sectors, city-regions, countries, languages, engagement types
+    assert set(tables.values()) == {1}
+
+
+@contextmanager
+def answering_a_request():
+    """Between the signals Django sends around a request, as the test client sends them (without
+    closing the test's database connection)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+        yield
+    finally:
+        request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_a_reference_row_changed_during_a_request_is_read_anew():
+    with answering_a_request():
+        sector = Sector.objects.order_by("pk").first()
+        assert sector.name_en in {row["name"] for row in reference.rows(Sector)}
+        sector.name_en = "Space and satellites"
+        sector.save()
+        assert "Space and satellites" in {row["name"] for row in reference.rows(Sector)}
+
+
+def test_outside_a_request_every_read_asks_the_cache(monkeypatch):
+    reads = count_cache_reads(monkeypatch)
+    reference.rows(Sector)
+    reference.rows(Sector)
+    assert sum(reads.values()) == 2
