@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -282,6 +284,19 @@ def test_past_the_exact_limit_counts_are_estimated_and_say_so(client, many_match
     api = APIClient().get("/api/v1/members/", {"q": "fintech"}).json()
     assert api["approximate"] is True
     assert api["count"] == results.total
+
+
+def test_in_chinese_the_estimate_is_explained_with_no_space_between_sentences(client, many_matches):
+    page = client.get(
+        reverse("directory:members"), {"q": "fintech"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    count, explanation = re.search(
+        r'<p class="result-count" role="status">([^<]*)</p>\s*<p class="hint">([^<]*)</p>', page
+    ).groups()
+    assert count.startswith("约")
+    assert count.endswith("。")
+    assert "≈" in explanation
+    assert "。 " not in count + explanation
 
 
 def test_past_the_exact_limit_the_most_recently_active_come_first(client, many_matches):
