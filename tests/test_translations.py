@@ -102,3 +102,17 @@ def test_catalogs_cover_every_marked_string(tmp_path):
         problems += [f"no longer in the code: {msgid!r}" for msgid in removed]
         report += [f"{locale}: {problem}" for problem in problems]
     assert not report, f"The catalogs are behind the code ({FIX}):{listing(report)}"
+
+
+def test_every_message_of_a_jinja_template_is_where_makemessages_finds_it():
+    """``makemessages`` reads ``.jinja`` files as Django templates: in a ``{{ … }}`` it finds a
+    ``_("…")`` only at the start, so a message given to a macro or written after another would
+    never reach the catalogs, and would show in English in every language."""
+    hidden = []
+    for path in sorted((ROOT / "templates").rglob("*.jinja")):
+        for expression in re.findall(r"\{\{(.*?)\}\}", path.read_text(encoding="utf-8"), re.S):
+            marked = len(re.findall(r"\b_\(", expression))
+            found = 1 if re.match(r"\s*_\(", expression) else 0
+            if marked > found:
+                hidden.append(f"{path.relative_to(ROOT)}: {{{{{expression}}}}}")
+    assert not hidden, "Give these messages a {% set %} of their own:" + listing(hidden)

@@ -1,5 +1,5 @@
-"""Jinja2, for the hot paths: the forum pages people read most, the rows and posts they list, and
-the site's chrome, which every page draws.
+"""Jinja2, for the hot paths: the forum pages people read most, the rows and posts they list, the
+member and organisation directories, and the site's chrome, which every page draws.
 
 Why: Django's template engine spends a few microseconds on every variable it prints (a lookup that
 tries a dictionary, then an attribute, then localises and escapes) and more on every tag: the 30
@@ -13,6 +13,8 @@ compiles a template to Python: the same rows take 0.25 ms, the chrome 0.4 ms wit
   pages place them with ``{% part %}`` (``core.templatetags.parts``).
 - Text is translated with ``_("…")`` only, which ``makemessages`` reads in ``.jinja`` files as it
   does in Django templates; counts and other composed text come translated from the presenters.
+  ``makemessages`` finds ``_("…")`` only at the start of a ``{{ … }}`` or anywhere in a
+  ``{% … %}``: text given to a macro is first ``{% set %}`` (``members/directory.jinja``).
   Each message is translated once per language and process (``translations``): Django's
   ``gettext`` costs 5–8 µs a call and a page asks for some thirty. A changed catalog is read
   when the process starts again, as in production.
