@@ -81,6 +81,9 @@ def check_api_docs(journey, name: str) -> None:
 
 
 def first_result_on_first_screen(page: Page, results: str = ".results .result h2") -> None:
+    # Measured as the visitor sees it: with the page's own stylesheet, which a click's
+    # navigation may still be loading when the rows are already in the DOM.
+    page.wait_for_load_state()
     first = page.locator(results).first
     expect(first).to_be_visible()
     box = first.bounding_box()
