@@ -118,14 +118,14 @@ class _Pipelining:
         }
         if data[0] == 354:  # accepted although nobody may be left to receive it: end it empty
             data = self._end_data(msg if mail[0] == 250 and len(refused) < len(to_addrs) else b"")
-        closing = 421 in (mail[0], data[0], *(code for code, _reply in recipients))
-        if closing:
+        recipient_closing = any(code == 421 for code, _reply in recipients)
+        if recipient_closing or 421 in (mail[0], data[0]):
             self.close()
         elif data[0] != 250:
             self._rset()
         if mail[0] != 250:
             raise smtplib.SMTPSenderRefused(*mail, from_addr)
-        if len(refused) == len(to_addrs) or (closing and refused):
+        if len(refused) == len(to_addrs) or recipient_closing:
             raise smtplib.SMTPRecipientsRefused(refused)
         if data[0] != 250:
             raise smtplib.SMTPDataError(*data)

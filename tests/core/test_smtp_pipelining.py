@@ -107,6 +107,27 @@ def test_a_server_closing_with_421_closes_the_connection(server):
     assert client.sock is None
 
 
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_421_at_the_end_of_data_is_a_data_error_whatever_a_recipient_said(server, pipelining):
+    _inbox, client = server(
+        {"RCPT": {"gone@example.org": "550 5.1.1 No such mailbox"}, "DATA": "421 4.3.2 Bye"},
+        pipelining=pipelining,
+    )
+    with pytest.raises(smtplib.SMTPDataError) as closing:
+        client.sendmail("a@example.org", ["gone@example.org", "b@example.org"], MESSAGE)
+    assert closing.value.smtp_code == 421
+    assert client.sock is None
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_421_to_a_recipient_refuses_the_recipients_and_closes(server, pipelining):
+    _inbox, client = server({"RCPT": {"gone@example.org": "421 4.3.2 Bye"}}, pipelining=pipelining)
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as closing:
+        client.sendmail("a@example.org", ["gone@example.org", "b@example.org"], MESSAGE)
+    assert closing.value.recipients == {"gone@example.org": (421, b"4.3.2 Bye")}
+    assert client.sock is None
+
+
 @pytest.mark.parametrize(
     "address", ["b@example.org\r\nRCPT TO:<c@example.org>", "b@example.org\nDATA"]
 )
