@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -321,3 +322,20 @@ def test_an_empty_page_says_more_than_the_limit_when_letting_go_finds_that_many(
     assert "Nobody matches all of these filters." in page
     assert "without “Language: Mandarin”" in page
     assert "(more than 10 results)" in page
+
+
+HOSTILE = '"><script>alert(1)</script>'
+
+
+def test_hostile_words_and_names_are_shown_as_text_never_run(client):
+    listed_member(HOSTILE, headline=f"Adviser {HOSTILE}", open_to_requests=True)
+    client.force_login(UserFactory())
+    found = client.get(reverse("directory:members"), {"q": "adviser"}).content.decode()
+    nothing = client.get(reverse("directory:members"), {"q": HOSTILE, "available": "true"})
+
+    for page in (found, nothing.content.decode()):
+        assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in found  # the name, headline and links
+    assert nothing.status_code == 200
+    typed = re.search(r'id="f-q" value="([^"]*)"', nothing.content.decode()).group(1)
+    assert html.unescape(typed) == HOSTILE  # the search box keeps the keywords as typed
